@@ -1,0 +1,4 @@
+"""``python -m metaclean``: the same as the ``metaclean`` command."""
+from metaclean.cli import app
+
+app(prog_name="metaclean")

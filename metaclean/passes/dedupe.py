@@ -1,0 +1,118 @@
+"""dedupe_fields: keep each value once, fold what the witnesses still hold into ``extra``."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from metaclean.passes.normalize import fold, normalize_fields
+from metaclean.record import Record
+from metaclean.schema import ordered
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
+
+
+def drop_empty(value: Any) -> Any:
+    """Return ``value`` without empty strings, nulls, empty lists and objects, at any depth.
+
+    >>> drop_empty({"a": "", "b": [None, "x"], "c": {"d": []}, "e": 0, "f": False})
+    {'b': ['x'], 'e': 0, 'f': False}
+    """
+    if isinstance(value, Mapping):
+        out = {k: drop_empty(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if not _empty(v)}
+    if isinstance(value, list):
+        out = [drop_empty(v) for v in value]
+        return [v for v in out if not _empty(v)]
+    return value
+
+
+def contained(part: Any, whole: Any) -> bool:
+    """Return True when every value in ``part`` is also in ``whole`` (strings compared folded).
+
+    >>> contained({"journal": {"name": "X "}}, {"journal": {"name": "x", "volume": "2"}})
+    True
+    """
+    if isinstance(part, Mapping):
+        return isinstance(whole, Mapping) and all(contained(v, whole.get(k)) for k, v in part.items())
+    if isinstance(part, list):
+        return isinstance(whole, list) and all(any(contained(p, w) for w in whole) for p in part)
+    if isinstance(part, str) and isinstance(whole, str):
+        return part == whole or fold(part) == fold(whole)
+    return part == whole and type(part) is type(whole)
+
+
+def _strings(value: Any, into: set[str]) -> set[str]:
+    if isinstance(value, str):
+        into.add(fold(value))
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            _strings(v, into)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, into)
+    return into
+
+
+def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: set[str]) -> bool:
+    """Return True when ``{key: value}``, normalized, says nothing the kept fields do not already say."""
+    if isinstance(value, str) and fold(value) in kept_strings:
+        return True
+    normalized = normalize_fields(Record({key: value})).data
+    normalized = {k: v for k, v in normalized.items() if k not in ("extra", "warnings")}
+    return bool(normalized) and contained(normalized, kept)
+
+
+def dedupe_fields(record: Record) -> Record:
+    """Drop empty values and duplicates; fold what witnesses hold that is new into ``extra``.
+
+    A value that equals a kept value (the inner ``resultStr`` copy of the DOI, ``PeriodicalName``
+    beside ``journal.name``) appears once; a value that differs is never dropped: it is kept
+    under ``extra.<source>``.
+
+    >>> from metaclean.record import Witness
+    >>> r = dedupe_fields(Record({"doi": "10.1/x", "title": ""},
+    ...     witnesses=(Witness("resultStr", {"doi": "https://doi.org/10.1/X", "note": "n"}),)))
+    >>> r.data
+    {'doi': '10.1/x', 'extra': {'resultStr': {'note': 'n'}}}
+    """
+    data = drop_empty(record.data)
+    kept = {k: v for k, v in data.items() if k not in ("extra", "warnings")}
+    kept_strings = _strings(kept, set())
+    extra = dict(data.get("extra") or {})
+    reasons: dict[str, str] = {}
+    for key, value in list(extra.items()):
+        if not isinstance(value, Mapping) and is_duplicate(key, value, kept, kept_strings):
+            del extra[key]
+            reasons[f"extra.{key}"] = "duplicate of a kept value"
+    for witness in record.witnesses:
+        rest = {k: v for k, v in drop_empty(dict(witness.data)).items()
+                if not is_duplicate(k, v, kept, kept_strings)}
+        if rest:
+            extra[witness.source] = {**(extra.get(witness.source) or {}), **rest}
+            reasons[f"extra.{witness.source}"] = f"what {witness.source} holds that the record does not"
+    if extra:
+        data["extra"] = extra
+    else:
+        data.pop("extra", None)
+    data = ordered(data)
+    if data == record.data and list(data) == list(record.data) and not record.witnesses:
+        return record
+    return record.with_data(data, reasons, witnesses=())
+
+
+def finish(record: Record) -> dict:
+    """Return the output dict of a record: leftover witnesses and page text kept under ``extra``.
+
+    After a full run there is nothing left over; with passes skipped, nothing is lost either.
+    """
+    data = dict(record.data)
+    if record.witnesses or record.page:
+        extra = dict(data.get("extra") or {})
+        for witness in record.witnesses:
+            if witness.data:
+                extra[witness.source] = {**(extra.get(witness.source) or {}), **witness.data}
+        if record.page:
+            extra["page_text"] = record.page
+        data["extra"] = extra
+    return ordered(data)

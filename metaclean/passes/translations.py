@@ -1,0 +1,120 @@
+"""restore_originals: put the original title and abstract back over machine translations."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from metaclean.lang import detect_record_language
+from metaclean.record import Record, Witness, add_warning
+from metaclean.script import cjk_language, is_cjk_text
+
+# The translated field, and the aggregator's own field for its Chinese translation.
+TRANSLATED = (("title", "TitleCN"), ("abstract", "AbstractTextCN"))
+CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _non_cjk_context(data: Mapping[str, Any]) -> bool:
+    """Return True when the record's other values show it was written in a non-CJK language."""
+    journal = data.get("journal")
+    name = journal.get("name") if isinstance(journal, Mapping) else journal
+    name = name or data.get("PeriodicalName")
+    authors = data.get("authors")
+    author_text = authors if isinstance(authors, str) else " ".join(
+        a.get("name", "") if isinstance(a, Mapping) else str(a) for a in authors or ())
+    evidence = [t for t in (_text(name), _text(author_text)) if t]
+    return bool(evidence) and not any(is_cjk_text(t) for t in evidence)
+
+
+def _foreign(sources: list[tuple[str, Mapping[str, Any]]], field: str) -> bool:
+    """Return True when a CJK ``field`` with no original beside it must still be a translation.
+
+    A title is, when an abstract is in another script (with no abstract at all: when the journal
+    and the authors are); an abstract is, when a title is.
+    """
+    other = "abstract" if field == "title" else "title"
+    values = [v for _, d in sources if (v := _text(d.get(other)))]
+    if values:
+        return any(not is_cjk_text(v) for v in values)
+    return field == "title" and _non_cjk_context(sources[0][1])
+
+
+def restore_originals(record: Record) -> Record:
+    """Restore original titles and abstracts over machine translations; keep each translation labelled.
+
+    Aggregators write their Chinese machine translation where the original belongs. Every
+    witness is consulted (the record itself, ``resultStr``, the page text, ``TitleCN`` and
+    ``AbstractTextCN``): a value in another script than the original's is a translation and
+    goes to ``translations.<lang>`` with ``machine: true``; ``language`` names the original's.
+    A paper written in Chinese keeps its Chinese title and is not marked as translated.
+
+    >>> r = restore_originals(Record({"title": "心脏病学中的人工智能", "authors": "Ann Lee"},
+    ...     witnesses=(Witness("resultStr", {"title": "AI in Cardiology"}),)))
+    >>> r.data["title"], r.data["translations"]["zh"]
+    ('AI in Cardiology', {'title': '心脏病学中的人工智能', 'machine': True})
+    """
+    data = dict(record.data)
+    sources: list[tuple[str, Mapping[str, Any]]] = [("record", data)] + [(w.source, w.data) for w in record.witnesses]
+    if not any(_text(d.get(f)) for _, d in sources for pair in TRANSLATED for f in pair):
+        return record
+    translations: dict[str, dict] = {k: dict(v) for k, v in (data.get("translations") or {}).items()
+                                     if isinstance(v, Mapping)}
+    used: dict[str, set[str]] = {}
+    reasons: dict[str, str] = {}
+    changed = False
+    for field, cn_field in TRANSLATED:
+        originals = [(src, v) for src, d in sources if (v := _text(d.get(field))) and not is_cjk_text(v)]
+        translated = [(src, f, v) for src, d in sources for f in (field, cn_field)
+                      if (v := _text(d.get(f))) and is_cjk_text(v)]
+        if not translated:
+            continue
+        current = _text(data.get(field))
+        if originals:
+            src, original = originals[0]
+            if original != current:
+                data[field] = original
+                reasons[field] = f"original restored from {src}"
+                changed = True
+            used.setdefault(src, set()).add(field)
+        elif current and is_cjk_text(current) and not _foreign(sources, field):
+            # Written in a CJK language: the value is the original; equal CN copies are duplicates.
+            for src, f, v in translated:
+                if v == current:
+                    used.setdefault(src, set()).add(f)
+            continue
+        for src, f, value in translated:
+            lang = cjk_language(value) or "zh"
+            entry = translations.setdefault(lang, {})
+            if _text(entry.get(field)) in (None, value):
+                if entry.get(field) != value:
+                    entry[field] = value
+                    reasons[f"translations.{lang}.{field}"] = f"machine translation, from {src}.{f}"
+                entry["machine"] = True
+                used.setdefault(src, set()).add(f)
+        if not originals and _text(data.get(field)) and is_cjk_text(data[field]):
+            del data[field]
+            data = add_warning(data, "restore_originals", field,
+                               "only a machine translation survives; the original was not found")
+            changed = True
+    for cn in CN_FIELDS:
+        if "record" in used and cn in used["record"] and cn in data:
+            del data[cn]
+            changed = True
+    if translations != (data.get("translations") or {}):
+        data["translations"] = translations
+        changed = True
+    if not _text(data.get("language")):
+        lang = detect_record_language(_text(data.get("title")) or "", _text(data.get("abstract")) or "")
+        if lang:
+            data["language"] = lang
+            reasons["language"] = "detected from the original title and abstract"
+            changed = True
+    witnesses = tuple(
+        Witness(w.source, {k: v for k, v in w.data.items() if k not in used.get(w.source, ())})
+        for w in record.witnesses
+    )
+    if not changed and witnesses == record.witnesses:
+        return record
+    return record.with_data(data, reasons, witnesses=witnesses)

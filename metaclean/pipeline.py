@@ -1,0 +1,122 @@
+"""Run the passes over records, and notice what each one changed.
+
+The passes themselves only transform a Record; this module is where a change becomes a
+``Change`` for ``--explain`` and where a pass that raises becomes an ``Issue`` instead of a crash.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+
+from metaclean.passes import PASSES, finish
+from metaclean.record import Change, Issue, Record
+
+Pass = Callable[[Record], Record]
+
+
+class Result(NamedTuple):
+    """What cleaning one input record gave: the clean record, its changes, its issues."""
+
+    record: dict | None
+    changes: tuple[Change, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+
+def select_passes(only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[Pass, ...]:
+    """Return PASSES restricted to ``only`` (if given) and without ``skip``, in PASSES order.
+
+    Raises ValueError naming any unknown pass, so the CLI can report a usage error.
+    """
+    only, skip = list(only), list(skip)
+    names = {p.__name__ for p in PASSES}
+    unknown = [n for n in (*only, *skip) if n not in names]
+    if unknown:
+        raise ValueError(f"unknown pass {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+    return tuple(p for p in PASSES if (not only or p.__name__ in only) and p.__name__ not in skip)
+
+
+def diff(before: Any, after: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """Yield (field path, before, after) for every leaf that differs; dicts are walked, lists are leaves."""
+    if before is after:
+        return
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        for key in (*before.keys(), *(k for k in after.keys() if k not in before)):
+            sub = f"{path}.{key}" if path else str(key)
+            yield from diff(before.get(key), after.get(key), sub)
+    elif before != after or type(before) is not type(after):
+        yield path, before, after
+
+
+def _reason(reasons: Mapping[str, str], path: str) -> str:
+    while True:
+        if path in reasons:
+            return reasons[path]
+        if "." not in path:
+            return reasons.get("*", "")
+        path = path.rsplit(".", 1)[0]
+
+
+def run_passes(
+    record: Record, passes: Sequence[Pass] = PASSES, *, explain: bool = False, file: str | None = None,
+    line: int | None = None,
+) -> tuple[Record, list[Change], list[Issue]]:
+    """Run ``passes`` over ``record`` in order; return the result, its changes and its issues.
+
+    A pass that raises is skipped for this record and reported as an Issue naming the pass and
+    the input; the record goes on through the remaining passes.
+    """
+    changes: list[Change] = []
+    issues: list[Issue] = []
+    for p in passes:
+        name = p.__name__
+        try:
+            new = p(record)
+        except Exception as exc:  # a pass bug must not take the batch down: report it as data
+            issues.append(Issue(file, line, f"pass failed: {type(exc).__name__}: {exc}", name))
+            continue
+        if explain and new is not record:
+            for path, b, a in diff(record.data, new.data):
+                changes.append(Change(name, path, b, a, _reason(new.reasons, path)))
+        if new.reasons:
+            new = new.evolve(reasons={})
+        record = new
+    return record, changes, issues
+
+
+def clean(
+    data: Any, passes: Sequence[Pass] = PASSES, *, explain: bool = False, page: str = "",
+    file: str | None = None, line: int | None = None,
+) -> Result:
+    """Clean one input value (a dict, with the page text that followed it, if any) into a Result."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        return Result(None, (), (Issue(file, line, f"expected a JSON object, found {kind}"),))
+    record, changes, issues = run_passes(
+        Record(data, page=page), passes, explain=explain, file=file, line=line
+    )
+    return Result(finish(record), tuple(changes), tuple(issues))
+
+
+def clean_record(data: dict, *, passes: Sequence[Pass] = PASSES) -> dict:
+    """Clean one record: a dict as read from the aggregator's JSON, returned in the normalized schema.
+
+    >>> clean_record({"title": "A&amp;B", "citationCount": "3"})["citation_count"]
+    3
+    """
+    result = clean(data, passes)
+    if result.record is None:
+        raise ValueError(result.issues[0].message)
+    return result.record
+
+
+def clean_stream(
+    records: Iterable[Any], *, passes: Sequence[Pass] = PASSES, explain: bool = False,
+    file: str | None = None,
+) -> Iterator[Result]:
+    """Clean records one by one, lazily, in order: one Result per input record.
+
+    Each item is a dict, or a ``(dict, page_text)`` pair for page dumps. A value that is not
+    a record gives a Result with no record and an Issue naming its position (1-based).
+    """
+    for n, item in enumerate(records, 1):
+        data, page = item if isinstance(item, tuple) else (item, "")
+        yield clean(data, passes, explain=explain, page=page, file=file, line=n)

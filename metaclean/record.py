@@ -1,0 +1,108 @@
+"""The small types every pass and the pipeline share: Record, Witness, Change, Issue."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, NamedTuple
+
+
+class Witness(NamedTuple):
+    """Another copy of the record found inside it: a decoded ``resultStr``, the page text.
+
+    Passes consult witnesses to restore originals; whatever a witness holds that is neither
+    used nor a duplicate is folded into ``extra`` at the end, so nothing is lost.
+    """
+
+    source: str
+    data: Mapping[str, Any]
+
+
+class Change(NamedTuple):
+    """One change a pass made to one field, for ``--explain``."""
+
+    pass_name: str
+    field: str
+    before: Any
+    after: Any
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        """Return the change as a JSON-ready dict (the ``--explain-to`` line format)."""
+        out = {"pass": self.pass_name, "field": self.field, "before": self.before, "after": self.after}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+class Issue(NamedTuple):
+    """A problem with an input: a file that cannot be read, a line that is not JSON, a pass that failed.
+
+    Issues are data: the run records them and goes on; the exit code says that there were some.
+    """
+
+    file: str | None
+    line: int | None
+    message: str
+    pass_name: str | None = None
+    raw: str | None = None
+
+    def where(self) -> str:
+        """Return ``file:line`` (or just the file, or ``<input>``) for messages."""
+        place = self.file or "<input>"
+        return f"{place}:{self.line}" if self.line is not None else place
+
+    def __str__(self) -> str:
+        prefix = f"[{self.pass_name}] " if self.pass_name else ""
+        return f"{self.where()}: {prefix}{self.message}"
+
+    def to_json(self) -> dict:
+        """Return the issue as a JSON-ready dict (the ``--errors`` line format)."""
+        out: dict[str, Any] = {"file": self.file, "line": self.line, "error": self.message}
+        if self.pass_name:
+            out["pass"] = self.pass_name
+        if self.raw is not None:
+            out["raw"] = self.raw
+        return out
+
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record on its way through the passes.
+
+    ``data`` is the record's fields; passes never mutate it, they return a new Record with a new
+    dict (``with_data``). ``reasons`` maps a field a pass changed to why it did (which fix, which
+    witness decided); the pipeline attaches it to the Change it records and clears it.
+    """
+
+    data: Mapping[str, Any]
+    witnesses: tuple[Witness, ...] = ()
+    page: str = ""
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def with_data(self, data: Mapping[str, Any], reasons: Mapping[str, str] | None = None, **kw: Any) -> Record:
+        """Return a copy with new fields (and why they changed, keyed by field path)."""
+        return replace(self, data=data, reasons=reasons or self.reasons, **kw)
+
+    def evolve(self, **kw: Any) -> Record:
+        """Return a copy with some attributes replaced."""
+        return replace(self, **kw)
+
+    def witness(self, source: str) -> Mapping[str, Any] | None:
+        """Return the data of the first witness from ``source``, if any."""
+        for w in self.witnesses:
+            if w.source == source:
+                return w.data
+        return None
+
+
+def add_warning(data: Mapping[str, Any], pass_name: str, field_path: str, message: str) -> dict:
+    """Return a copy of ``data`` with a warning appended, unless the same warning is there already.
+
+    Warnings are part of the output (``warnings``), so cleaning a cleaned record must not add
+    them twice.
+    """
+    warning = {"pass": pass_name, "field": field_path, "message": message}
+    existing = list(data.get("warnings") or ())
+    if warning in existing:
+        return dict(data)
+    return {**data, "warnings": [*existing, warning]}

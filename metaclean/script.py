@@ -1,0 +1,47 @@
+"""Which writing system a text is in: cheap character-class tests shared by the passes."""
+from __future__ import annotations
+
+import re
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+LETTER = re.compile(r"[^\W\d_]")
+CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
+
+
+def cjk_share(text: str) -> float:
+    """Return the share of the letters of ``text`` that are Han, kana or Hangul.
+
+    >>> cjk_share("伊朗 Iran")
+    0.5
+    """
+    letters = len(LETTER.findall(text))
+    return len(CJK.findall(text)) / letters if letters else 0.0
+
+
+def is_cjk_text(text: str) -> bool:
+    """Return True when ``text`` is written in Chinese, Japanese or Korean.
+
+    >>> is_cjk_text("伊朗在阿塞拜疆的“圣战外交”形成时期"), is_cjk_text("Iran’s ‘jihadi field diplomacy’")
+    (True, False)
+    """
+    return cjk_share(text) > CJK_SHARE
+
+
+def cjk_language(text: str) -> str | None:
+    """Return ``ja``, ``ko`` or ``zh`` for CJK text by its script, else None.
+
+    Kana only occurs in Japanese and Hangul only in Korean; Han alone is taken as Chinese.
+
+    >>> cjk_language("日本語の論文"), cjk_language("한국어"), cjk_language("中文"), cjk_language("English")
+    ('ja', 'ko', 'zh', None)
+    """
+    if not is_cjk_text(text):
+        return None
+    if KANA.search(text):
+        return "ja"
+    if HANGUL.search(text):
+        return "ko"
+    return "zh" if HAN.search(text) else None
