@@ -14,7 +14,7 @@ CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
 def cjk_share(text: str) -> float:
     """Return the share of the letters of ``text`` that are Han, kana or Hangul.
 
-    >>> cjk_share("伊朗 Iran")
+    >>> cjk_share("伊朗 Ir")
     0.5
     """
     letters = len(LETTER.findall(text))

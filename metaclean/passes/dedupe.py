@@ -71,10 +71,10 @@ def dedupe_fields(record: Record) -> Record:
     under ``extra.<source>``.
 
     >>> from metaclean.record import Witness
-    >>> r = dedupe_fields(Record({"doi": "10.1/x", "title": ""},
-    ...     witnesses=(Witness("resultStr", {"doi": "https://doi.org/10.1/X", "note": "n"}),)))
+    >>> r = dedupe_fields(Record({"doi": "10.1000/x", "title": ""},
+    ...     witnesses=(Witness("resultStr", {"doi": "https://doi.org/10.1000/X", "note": "n"}),)))
     >>> r.data
-    {'doi': '10.1/x', 'extra': {'resultStr': {'note': 'n'}}}
+    {'doi': '10.1000/x', 'extra': {'resultStr': {'note': 'n'}}}
     """
     data = drop_empty(record.data)
     kept = {k: v for k, v in data.items() if k not in ("extra", "warnings")}

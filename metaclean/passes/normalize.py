@@ -332,9 +332,9 @@ def normalize_fields(record: Record) -> Record:
     fit is kept under ``extra``; the aggregator's own ids go under ``source``, rankings under
     ``rankings``.
 
-    >>> r = normalize_fields(Record({"doi": "DOI: 10.1/ABC", "citationCount": "7", "authors": "A B; C D"}))
+    >>> r = normalize_fields(Record({"doi": "DOI: 10.1000/ABC", "citationCount": "7", "authors": "A B; C D"}))
     >>> r.data["doi"], r.data["citation_count"], r.data["authors"]
-    ('10.1/abc', 7, [{'name': 'A B'}, {'name': 'C D'}])
+    ('10.1000/abc', 7, [{'name': 'A B'}, {'name': 'C D'}])
     """
     data = record.data
     out: dict[str, Any] = {}
@@ -409,4 +409,29 @@ def normalize_fields(record: Record) -> Record:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if new == data:
         return record
-    return record.with_data(new, {"*": "mapped onto the normalized schema"})
+    reasons = {key: destination(key, value) for key, value in data.items() if new.get(key) is not value}
+    return record.with_data(new, {"*": "normalized", **reasons})
+
+
+GROUPS = ((AUTHOR_KEYS, "authors"), (DOI_KEYS, "doi or url"), (JOURNAL_KEYS, "journal"), (DATE_KEYS, "published"),
+          (COUNT_KEYS, "citation_count"), (TYPE_KEYS, "type"), (KEYWORD_KEYS, "keywords"))
+
+
+def destination(key: str, value: Any) -> str:
+    """Say where normalize_fields puts an input field, for ``--explain``.
+
+    >>> destination("PeriodicalId", 7), destination("pages", "0"), destination("Foo", 1)
+    ('moved to source.periodical_id', 'normalized into journal', 'kept under extra.Foo')
+    """
+    if _empty(value):
+        return "empty value dropped"
+    if key in SOURCE_KEYS:
+        return f"moved to source.{SOURCE_KEYS[key]}"
+    if key in RANKING_KEYS:
+        return "moved to rankings.{}.{}".format(*RANKING_KEYS[key])
+    if key in ID_KEYS or key in RENAMED:
+        return f"moved to {ID_KEYS.get(key) or RENAMED[key]}"
+    for keys, target in GROUPS:
+        if key in keys:
+            return f"normalized into {target}"
+    return "normalized" if key in KEPT or key in ("source", "rankings", "extra") else f"kept under extra.{key}"
