@@ -1,0 +1,735 @@
+"""split_abstract: take apart an abstract that a publisher's page glued together with its keywords,
+statements, footnotes and contributor notes, and give every part a field of its own.
+
+Scraped abstracts look like ``ABSTRACTThis study ... Azerbaijan.KEYWORDS: Karabakh Warcoup...
+Disclosure statementNo potential conflict...Notes1 See ...2 ‘Zarif...Additional information...``:
+the separators between the parts were lost. ``split_text`` finds the headings (English and
+Chinese, glued or not), cuts the text at them, splits the keywords (segmenting a run whose
+separators were lost with the record's own words, case changes and a word-frequency list) and the
+numbered notes (following the sequence 1, 2, 3...), and drops the repeated name heading of the
+contributor notes. Every character ends up in exactly one part; only labels, headings, separators
+and note numbers are dropped.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, NamedTuple
+
+from metaclean.record import Record
+
+# ---------------------------------------------------------------------------------------------
+# The parts
+
+
+class Anatomy(NamedTuple):
+    """The parts of a glued abstract; empty parts are ``""`` or ``()``."""
+
+    abstract: str
+    keywords: tuple[str, ...] = ()
+    copyright: str = ""
+    disclosure: str = ""
+    funding: str = ""
+    data_availability: str = ""
+    article_history: str = ""
+    orcid: str = ""
+    notes: tuple[str, ...] = ()
+    author_notes: str = ""
+    label: str = ""  # the label dropped from the front (``ABSTRACT``), for the reasons
+    segmented: bool = False  # keywords were cut out of a run that had lost its separators
+
+    def parts(self) -> dict[str, Any]:
+        """Return the non-empty parts as a dict of output fields (lists for lists).
+
+        >>> Anatomy("Text.", keywords=("a", "b")).parts()
+        {'abstract': 'Text.', 'keywords': ['a', 'b']}
+        """
+        out: dict[str, Any] = {}
+        for name in FIELDS:
+            value = getattr(self, name)
+            if value:
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+FIELDS = ("abstract", "keywords", "copyright", "disclosure", "funding", "data_availability",
+          "article_history", "orcid", "notes", "author_notes")
+LIST_FIELDS = frozenset({"keywords", "notes"})
+
+# ---------------------------------------------------------------------------------------------
+# Headings
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+QUOTES = "‘’“”\"'«»《「『(["
+SENTENCE_END = ".?!。！？;；)）]】’”\"'»》」』"
+
+# Anything that could be a label or heading: an abstract without one skips all the work below.
+MARKERS = re.compile(
+    r"abstract|summary|key\s*words|index\s*terms|disclosure|declaration|conflicts?\s*of|competing"
+    r"|funding|availability|article\s*history|orcid|notes|additional\s*information|about\s*the\s*author"
+    r"|©|copyright|\(c\)\s*\d|<jats:title|摘要|关键[词字]|声明|资助|基金项目|数据可|文章历史|注|信息|作者简介",
+    re.IGNORECASE,
+)
+
+# The label in front of the abstract: ``ABSTRACT``, ``Abstract.``, ``Summary:``, ``摘要``, or a
+# JATS heading ``<jats:title>Abstract</jats:title>``.
+LEADING_LABEL = re.compile(
+    r"\s*(?:<jats:title>\s*(?P<jats>abstract|summary|摘要)\s*[.:：]?\s*</jats:title>"
+    r"|(?P<word>abstract|summary|摘要))",
+    re.IGNORECASE,
+)
+
+
+def _heading(words: str) -> str:
+    """Turn ``Key words`` into a pattern where spacing varies (``Key\\s*words``)."""
+    return words.replace(" ", r"\s*")
+
+
+# field -> heading alternatives. Matched case-insensitively, then judged in ``_accept``.
+HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("keywords", ("key words", "index terms", "关键词", "关键字")),
+    ("disclosure", ("disclosure statement", "declaration of competing interests?",
+                    "declaration of interests?", "conflicts? of interests? statement",
+                    "conflicts? of interests?", "competing interests?", "披露声明", "利益冲突声明")),
+    ("data_availability", ("data availability statement", "data availability", "数据可用性声明",
+                           "数据可得性声明")),
+    ("funding", ("funding statement", "funding information", "funding details", "funding",
+                 "资助", "基金项目")),
+    ("article_history", ("article history", "文章历史")),
+    ("orcid", ("orcid", )),
+    ("author_notes", ("additional information", "notes on contributors?", "about the authors?",
+                      "附加信息", "其他信息", "补充信息", "关于贡献者的说明", "关于撰稿人的说明",
+                      "作者简介")),
+    # Footnotes: only when note 1 follows at once.
+    ("notes", (r"(?:end|foot)?notes(?=\s*[:：.]?\s*1(?!\d))", r"注释?(?=\s*[:：]?\s*1(?!\d))")),
+    # A label inside the text (a page that put the keywords first).
+    ("abstract", ("abstract", "摘要")),
+)
+HEADING = re.compile(
+    "|".join(f"(?P<{field}>{'|'.join(_heading(h) for h in alts)})" for field, alts in HEADINGS),
+    re.IGNORECASE,
+)
+# Common words that begin sentences too: they head a part only when glued or followed by ``:``.
+WEAK_HEADINGS = frozenset({"funding", "abstract", "orcid", "资助", "基金项目", "摘要"})
+COLON_AFTER = re.compile(r"\s*[:：]")
+ABBREVIATION_BEFORE = re.compile(
+    r"(?:\b(?:p|pp|no|nos|vol|vols|cit|ch|chap|fig|figs|art|para|sec|n|nn|ed|eds|op|cf|ibid|v|vs)\.\s*)$",
+    re.IGNORECASE,
+)
+
+# A copyright line at the end of a part: ``© 2023 Elsevier Ltd. All rights reserved.``
+COPYRIGHT = re.compile(
+    r"(?:(?<=^)|(?<=[\s.!?。)]))(?:©|\(c\)\s*(?=\d{4})|copyright\s*(?:©|\(c\))?\s*(?=\d{4}|the\b|[A-Z]))",
+    re.IGNORECASE,
+)
+COPYRIGHT_END = re.compile(r"(?:[.)\]]|\b\d{4})\s*$")
+MAX_COPYRIGHT = 400
+
+KEYWORD_SEPARATORS = re.compile(r"\s*[;,·，；、•|]\s*")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+MAX_SKIPPED_NOTES = 2
+NOTE_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _is_all_caps(heading: str) -> bool:
+    letters = [c for c in heading if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _starts_content(ch: str) -> bool:
+    """Could a part's text begin with this character right after a glued heading?"""
+    return ch.isupper() or ch.isdigit() or ch in QUOTES or _is_cjk(ch)
+
+
+def _accept(field: str, text: str, start: int, end: int, in_tail: bool) -> int | None:
+    """Judge a heading candidate ``text[start:end]``; return where its part's text starts, or None.
+
+    A heading must be capitalized (``Funding``, ``KEYWORDS``; never ``funding``) and look like one:
+    followed by a colon, or glued to the next part (``statementNo``), or in capitals. Once one
+    heading was found (``in_tail``), a heading followed by a space and a capital is enough.
+    """
+    heading = text[start:end]
+    first = heading[0]
+    cjk = _is_cjk(first)
+    if not (cjk or first.isupper()):
+        return None
+    before = text[start - 1] if start else ""
+    nxt = text[end] if end < len(text) else ""
+    if not nxt:
+        return None
+    if not cjk and nxt.isalpha() and nxt.islower() and not nxt.isupper() and not _is_all_caps(heading):
+        return None  # part of a longer word: ``Fundings``, ``Notesbook``
+    if before and before.isalpha() and not cjk and not in_tail and not _is_all_caps(heading):
+        return None  # ``mindNotes`` inside prose
+    if cjk and before and not in_tail and before not in SENTENCE_END and not before.isspace():
+        # Chinese has no spaces: a heading inside a sentence (``关注1``) needs a colon at least.
+        if field == "notes" or not COLON_AFTER.match(text, end):
+            return None
+    colon = COLON_AFTER.match(text, end)
+    if colon:
+        return colon.end()
+    weak = heading.lower().replace(" ", "") in WEAK_HEADINGS
+    if field == "notes":
+        return end
+    if cjk:
+        return end if (in_tail or not before or before in SENTENCE_END or before.isspace()) else None
+    if not nxt.isspace():
+        if _starts_content(nxt) or (_is_all_caps(heading) and nxt.isalpha()):
+            return end
+        return None
+    rest = text[end:].lstrip()
+    if not rest:
+        return None
+    after = end + (len(text) - end - len(rest))
+    if _is_all_caps(heading) and not weak:
+        return after
+    if in_tail and _starts_content(rest[0]):
+        return after
+    if not weak and _starts_content(rest[0]) and (not before or before in SENTENCE_END
+                                                  or text[:start].rstrip()[-1:] in SENTENCE_END):
+        return after
+    return None
+
+
+def _strip_label(text: str) -> tuple[str, str]:
+    """Remove the label(s) in front of an abstract; return (label, rest).
+
+    >>> _strip_label("ABSTRACTThis study")
+    ('ABSTRACT', 'This study')
+    >>> _strip_label("Abstract algebra is old.")
+    ('', 'Abstract algebra is old.')
+    """
+    labels = []
+    pos = 0
+    while True:
+        m = LEADING_LABEL.match(text, pos)
+        if not m:
+            break
+        word = m.group("word")
+        if word is not None and not (word[0].isupper() or _is_cjk(word[0])):
+            break
+        end = m.end()
+        if word is not None:
+            nxt = text[end:end + 1]
+            colon = re.match(r"\s*[.:：]\s*", text[end:])
+            if colon:
+                end += colon.end()
+            elif not nxt:
+                break
+            elif nxt.isspace():
+                rest = text[end:].lstrip(" \t")
+                if not rest or not (rest[0] in "\r\n" or _starts_content(rest[0])):
+                    break
+            elif not (_starts_content(nxt) or (_is_all_caps(word) and nxt.isalpha())):
+                break
+        labels.append((word or m.group("jats")).strip())
+        pos = end
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    if not labels:
+        return "", text
+    return " ".join(labels), text[pos:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Keywords
+
+
+@lru_cache(maxsize=1)
+def word_ranks() -> Mapping[str, int]:
+    """Return the bundled English word list as ``{word: rank}`` (0 = most frequent), loaded once."""
+    raw = (Path(__file__).parent.parent / "data" / "words_en.txt.gz").read_bytes()
+    words = gzip.decompress(raw).decode("utf-8").split()
+    return {w: i for i, w in enumerate(words)}
+
+
+def vocabulary(*texts: str) -> frozenset[str]:
+    """Return the lowercased words and space-separated tokens of some text.
+
+    >>> sorted(vocabulary("COVID-19 hit ChatGPT."))
+    ['chatgpt', 'covid', 'covid-19', 'hit']
+    """
+    vocab: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        vocab.update(w.lower() for w in WORD.findall(text))
+        for token in text.split():
+            token = token.strip(".,;:!?()[]{}\"'‘’“”«»").lower()
+            if len(token) > 1 and any(c.isalpha() for c in token):
+                vocab.add(token)
+    return frozenset(vocab)
+
+
+def _piece_cost(piece: str, vocab: frozenset[str]) -> float | None:
+    """Cost of a keyword piece (lower is likelier), or None when nothing vouches for it."""
+    key = piece.lower()
+    if len(key) >= 2 and key in vocab:
+        return 0.0
+    parts = [p for p in re.split(r"[-‐–/'’]", key) if p]
+    if not parts:
+        return None
+    ranks = word_ranks()
+    cost = 0.0
+    for part in parts:
+        if part.isdigit() or (len(part) >= 2 and part in vocab):
+            continue
+        rank = ranks.get(part)
+        if rank is None or len(part) < 3 or (len(part) == 3 and rank > 5000):
+            return None
+        cost += 0.5 + rank / 100000
+    return cost
+
+
+def _can_cut(token: str, j: int) -> bool:
+    left, right = token[j - 1], token[j]
+    return right.isalpha() and (left.isalnum() or left in ")]")
+
+
+def _case_cuts(token: str) -> list[int]:
+    """Where the letter case says a new word starts: ``realismIran``, ``GPTModels``."""
+    cuts = []
+    for j in range(1, len(token)):
+        a, b = token[j - 1], token[j]
+        if not b.isupper():
+            continue
+        if a.islower() or (a.isdigit() and j > 1) or a in ")]":
+            cuts.append(j)
+        elif a.isupper() and j + 1 < len(token) and token[j + 1].islower() and j >= 2 and token[j - 2].isupper():
+            cuts.append(j)
+    return cuts
+
+
+def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
+    """Cut a token into the fewest pieces that the vocabulary vouches for; None if it can't.
+
+    >>> _segment("Warcoup", frozenset({"war", "coup"}))
+    ['War', 'coup']
+    """
+    n = len(token)
+    best: list[tuple[int, float, tuple[int, ...]] | None] = [None] * (n + 1)
+    best[0] = (0, 0.0, ())
+    case_cuts = set(_case_cuts(token))
+    for i in range(n):
+        if best[i] is None or (i and not _can_cut(token, i)):
+            continue
+        pieces, cost, cuts = best[i]
+        for j in range(i + 2, n + 1):
+            if j < n and not _can_cut(token, j):
+                continue
+            c = _piece_cost(token[i:j], vocab)
+            if c is None:
+                continue
+            # A cut where the case changes is evidence; one inside a run of letters is not.
+            c += 0.0 if (j == n or j in case_cuts) else 0.25
+            cand = (pieces + 1, cost + c, (*cuts, j))
+            if best[j] is None or cand[:2] < best[j][:2]:
+                best[j] = cand
+    if best[n] is None:
+        return None
+    out, prev = [], 0
+    for j in best[n][2]:
+        out.append(token[prev:j])
+        prev = j
+    return out
+
+
+def _split_token(token: str, vocab: frozenset[str]) -> list[str]:
+    """Return the keyword boundaries inside one space-free token (the token whole if none)."""
+    if _piece_cost(token, vocab) is not None or len(token) < 4:
+        return [token]
+    pieces = _segment(token, vocab)
+    if pieces is not None:
+        return pieces
+    # No segmentation into known words: trust the case changes alone, then segment each piece.
+    cuts = _case_cuts(token)
+    if not cuts:
+        return [token]
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, len(token)]):
+        piece = token[a:b]
+        sub = None if _piece_cost(piece, vocab) is not None else _segment(piece, vocab)
+        out.extend(sub or [piece])
+    return out
+
+
+def segment_keywords(run: str, context: str = "") -> list[str]:
+    """Split a keyword list whose separators were lost into its keywords.
+
+    Every cut falls inside a space-free token (the spaces left are inside keywords). Tokens that
+    the record's own words (``context``) or the word list don't vouch for stay whole.
+
+    >>> segment_keywords("Karabakh Warcoupconstructivist neoclassical realismIranAzerbaijan",
+    ...                  "the Karabakh War; a coup; Iran and Azerbaijan")
+    ['Karabakh War', 'coup', 'constructivist neoclassical realism', 'Iran', 'Azerbaijan']
+    >>> segment_keywords("deep learning")
+    ['deep learning']
+    """
+    vocab = vocabulary(context)
+    keywords: list[list[str]] = [[]]
+    for token in run.split():
+        pieces = _split_token(token, vocab)
+        keywords[-1].append(pieces[0])
+        for piece in pieces[1:]:
+            keywords.append([piece])
+    return [" ".join(k) for k in keywords if k]
+
+
+def split_keywords(text: str, context: str = "") -> tuple[list[str], bool]:
+    """Split a keywords part on its separators, or segment it if they were lost.
+
+    Return (keywords, segmented).
+
+    >>> split_keywords("big data; healthcare, AI")
+    (['big data', 'healthcare', 'AI'], False)
+    """
+    text = text.strip().rstrip(".。;；,，").strip()
+    if not text:
+        return [], False
+    if KEYWORD_SEPARATORS.search(text):
+        return [k for k in (p.strip() for p in KEYWORD_SEPARATORS.split(text)) if k], False
+    keywords = segment_keywords(text, context)
+    return keywords, len(keywords) > 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes
+
+
+def _note_start_ok(text: str, i: int, j: int) -> int:
+    """Score a candidate note number ``text[i:j]``: 0 = no, 1 = possible, 2 = likely."""
+    after = text[j:j + 3]
+    if re.match(r"[.,:/–\-]\d|[%]|\d", after):
+        return 0  # 19:3, 2.4, 1–7, 50%
+    before = text[i - 1] if i else ""
+    if before in SENTENCE_END and before:
+        glued = True
+    elif before.isspace():
+        head = text[:i].rstrip()
+        if not head or head[-1] not in SENTENCE_END or ABBREVIATION_BEFORE.search(head[-12:] + " "):
+            return 0
+        glued = False
+    else:
+        return 0
+    rest = text[j:].lstrip()
+    good = bool(rest) and (_starts_content(rest[0]) or rest[:4].lower() in ("op. ", "ibid", "see "))
+    return (2 if good else 1) + (1 if glued else 0)
+
+
+def _next_note(body: str, candidates: Mapping[int, list[tuple[int, int]]], n: int, after: int,
+               strict: bool = False) -> tuple[int, int] | None:
+    """Find where note ``n`` starts after position ``after``: the likeliest candidate that the
+    next number can still follow, the earliest among equals."""
+    scored = [(s, i, j) for i, j in candidates.get(n, ()) if i > after and (s := _note_start_ok(body, i, j))]
+    nxt = [i for i, _ in candidates.get(n + 1, ())]
+    if strict:
+        scored = [(s, i, j) for s, i, j in scored if s >= 3 and any(k > i for k in nxt)]
+    if not scored:
+        return None
+
+    def rank(item: tuple[int, int, int]) -> tuple[int, int, int]:
+        s, i, _ = item
+        return (0 if not nxt or any(k > i for k in nxt) else 1, -s, i)
+
+    _, i, j = min(scored, key=rank)
+    return i, j
+
+
+def split_notes(body: str) -> list[str]:
+    """Split numbered footnotes glued together (``1 See X.2 Ibid.``) into a list, numbers dropped.
+
+    Notes are found by following the numbers 1, 2, 3...; a number inside a note (a year, a
+    page, ``19:3``, a URL) never starts one because the next note must have the next number and
+    follow the end of a sentence.
+
+    >>> split_notes("1 See Smith, op. cit., p. 12.2 Ibid., p. 3.3 In 2019 they met.")
+    ['See Smith, op. cit., p. 12.', 'Ibid., p. 3.', 'In 2019 they met.']
+    """
+    m = re.match(r"\s*[:：.]?\s*1(?!\d)\s*", body)
+    if not m:
+        return [body.strip()] if body.strip() else []
+    candidates: dict[int, list[tuple[int, int]]] = {}
+    for c in NOTE_NUMBER.finditer(body, m.end()):
+        candidates.setdefault(int(c.group()), []).append((c.start(), c.end()))
+    starts = [(m.start(), m.end())]
+    n = 2
+    while True:
+        found = _next_note(body, candidates, n, starts[-1][1])
+        skipped = 0
+        # A number the page (or a machine translation) lost: accept the one after it only on
+        # strong evidence, a glued likely start that the number after it follows as well.
+        while found is None and skipped < MAX_SKIPPED_NOTES and any(k > n for k in candidates):
+            skipped += 1
+            found = _next_note(body, candidates, n + skipped, starts[-1][1], strict=True)
+        if found is None:
+            break
+        starts.append(found)
+        n += skipped + 1
+    notes = []
+    for k, (_, content_start) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(body)
+        note = body[content_start:end].strip()
+        if note:
+            notes.append(note)
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Contributor notes
+
+
+def dedupe_name_headings(text: str) -> str:
+    """Drop the name heading repeated in front of a contributor's note.
+
+    >>> dedupe_name_headings("Özgür KızılyurtÖzgür Kızılyurt holds a BA.")
+    'Özgür Kızılyurt holds a BA.'
+    >>> dedupe_name_headings("K. MoodleyK. Moodley is a researcher. J. RoeJ. Roe is too.")
+    'K. Moodley is a researcher. J. Roe is too.'
+    """
+    return NAME_HEADING.sub(r"\g<name>", text)
+
+
+NAME_HEADING = re.compile(
+    r"(?:(?<=^)|(?<=[.!?。]\s)|(?<=[.!?。]))(?P<name>[^\W\d_][^\n.!?]{0,60}?(?:\.[^\n.!?]{1,60}?)?)(?P=name)(?=[\s,])"
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole text
+
+
+def _take_copyright(part: str) -> tuple[str, str]:
+    """Split a trailing copyright line off a part: (rest, copyright)."""
+    for m in COPYRIGHT.finditer(part):
+        line = part[m.start():].strip()
+        # It must end like one (``reserved.``, ``Ltd.``, a year), not run on into other text.
+        if len(line) <= MAX_COPYRIGHT and COPYRIGHT_END.search(line):
+            return part[:m.start()].rstrip(), line
+    return part, ""
+
+
+def split_text(text: str, *, context: str = "") -> Anatomy:
+    """Take a glued abstract apart; ``context`` is other text of the record (its title).
+
+    >>> a = split_text("ABSTRACTWe study X.KEYWORDS: safety culturerisk Disclosure "
+    ...                "statementNone.Notes1 See Y, p. 4.2 Ibid.", context="Safety culture and risk")
+    >>> a.abstract, a.keywords, a.disclosure, a.notes
+    ('We study X.', ('safety culture', 'risk'), 'None.', ('See Y, p. 4.', 'Ibid.'))
+    >>> split_text("A clean abstract.") == Anatomy("A clean abstract.")
+    True
+    """
+    if not MARKERS.search(text):
+        return Anatomy(text)
+    label, body = _strip_label(text)
+
+    # Cut at the headings, in order. Text before the first heading is the abstract.
+    sections: list[tuple[str, int, int]] = []  # (field, content start, heading start)
+    in_tail = False
+    pos = 0
+    while True:
+        m = HEADING.search(body, pos)
+        if not m:
+            break
+        field = m.lastgroup or ""
+        start = _accept(field, body, m.start(), m.end(), in_tail)
+        if start is None or (field == "abstract" and not in_tail and m.start() > 0):
+            pos = m.start() + 1
+            continue
+        sections.append((field, start, m.start()))
+        in_tail = True
+        pos = start
+    # Two headings of one part with nothing between are one heading (``Additional information
+    # Notes on contributors``).
+    merged: list[tuple[str, int, int]] = []
+    for field, start, head in sections:
+        if merged and merged[-1][0] == field and not body[merged[-1][1]:head].strip():
+            merged[-1] = (field, start, merged[-1][2])
+        else:
+            merged.append((field, start, head))
+    sections = merged
+    # A heading that comes again later (an abstract in two languages, each with its keywords,
+    # then the page's own keywords) belongs to the abstract: the parts start after the last repeat.
+    first = 0
+    for k in range(len(sections) - 1, -1, -1):
+        if any(f == sections[k][0] for f, _, _ in sections[k + 1:]):
+            first = k + 1
+            break
+    if first:
+        lead_end = sections[first][2]
+        sections = sections[first:]
+    else:
+        lead_end = sections[0][2] if sections else len(body)
+    if not sections and not label:
+        abstract, copyright_line = _take_copyright(text)
+        if not copyright_line:
+            return Anatomy(text)
+        return Anatomy(abstract.strip(), copyright=copyright_line)
+
+    texts: dict[str, list[str]] = {}
+    lead = body[:lead_end]
+    texts.setdefault("abstract", []).append(lead)
+    for k, (field, content_start, _) in enumerate(sections):
+        end = sections[k + 1][2] if k + 1 < len(sections) else len(body)
+        texts.setdefault(field, []).append(body[content_start:end])
+
+    copyright_lines = []
+    parts: dict[str, Any] = {}
+    for field, chunks in texts.items():
+        cleaned = []
+        for chunk in chunks:
+            chunk, line = _take_copyright(chunk.strip())
+            if line:
+                copyright_lines.append(line)
+            if chunk.strip():
+                cleaned.append(chunk.strip())
+        if cleaned:
+            parts[field] = cleaned
+
+    abstract = " ".join(parts.pop("abstract", []))
+    keywords: list[str] = []
+    segmented = False
+    for chunk in parts.pop("keywords", []):
+        found, seg = split_keywords(chunk, f"{context}\n{abstract}")
+        keywords.extend(found)
+        segmented = segmented or seg
+    notes: list[str] = []
+    for chunk in parts.pop("notes", []):
+        notes.extend(split_notes(chunk))
+    author_notes = " ".join(dedupe_name_headings(c) for c in parts.pop("author_notes", []))
+    return Anatomy(
+        abstract=abstract,
+        keywords=tuple(_unique(keywords)),
+        copyright=" ".join(copyright_lines),
+        disclosure=" ".join(parts.get("disclosure", [])),
+        funding=" ".join(parts.get("funding", [])),
+        data_availability=" ".join(parts.get("data_availability", [])),
+        article_history=" ".join(parts.get("article_history", [])),
+        orcid=" ".join(parts.get("orcid", [])),
+        notes=tuple(notes),
+        author_notes=author_notes,
+        label=label,
+        segmented=segmented,
+    )
+
+
+def _fold(s: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", s).casefold().split())
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = _fold(item)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The pass
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [k for k in (p.strip() for p in KEYWORD_SEPARATORS.split(value)) if k]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _merge(target: dict, anatomy: Anatomy, prefix: str, reasons: dict[str, str]) -> None:
+    """Put the parts of ``anatomy`` into ``target`` (a copy), merging with what is there."""
+    moved = []
+    for field, value in anatomy.parts().items():
+        path = f"{prefix}{field}"
+        if field == "abstract":
+            target[field] = value
+            continue
+        moved.append(field.replace("_", " "))
+        existing = target.get(field)
+        if field in LIST_FIELDS:
+            merged = _unique([*_as_list(existing), *value])
+            if merged != existing:
+                target[field] = merged
+        elif not isinstance(existing, str) or not existing.strip():
+            target[field] = value
+        elif _fold(value) not in _fold(existing):
+            target[field] = f"{existing} {value}"
+        else:
+            continue
+        reasons[path] = _reason(field, anatomy)
+    what = []
+    if anatomy.label:
+        what.append(f"dropped the label '{anatomy.label}'")
+    if moved:
+        what.append("moved " + ", ".join(moved) + " to fields of their own")
+    if what:
+        reasons[f"{prefix}abstract"] = "; ".join(what)
+
+
+def _reason(field: str, anatomy: Anatomy) -> str:
+    if field == "keywords":
+        text = "split from the abstract after its keywords heading"
+        return text + ("; segmented run-together keywords using title/abstract vocabulary and "
+                       "case changes" if anatomy.segmented else "")
+    if field == "notes":
+        return f"split {len(anatomy.notes)} numbered notes from the abstract, following 1, 2, 3..."
+    if field == "copyright":
+        return "moved the trailing copyright line out of the abstract"
+    if field == "author_notes":
+        return "split the contributor notes from the abstract; dropped the repeated name heading"
+    return f"split from the abstract after its {field.replace('_', ' ')} heading"
+
+
+def _context(data: Mapping[str, Any]) -> str:
+    titles = [v for k, v in data.items() if "title" in k.lower() and isinstance(v, str)]
+    return "\n".join(titles)
+
+
+def split_abstract(record: Record) -> Record:
+    """Split the label, keywords, statements, notes and contributor notes out of the abstract.
+
+    Publishers' pages glue them into one string; each part becomes a field of its own, in the
+    record and in its translations (``translations.zh.abstract``).
+
+    >>> r = split_abstract(Record({"abstract": "ABSTRACTWe study X.KEYWORDS: a; b"}))
+    >>> r.data["abstract"], r.data["keywords"]
+    ('We study X.', ['a', 'b'])
+    """
+    data = record.data
+    new: dict[str, Any] | None = None
+    reasons: dict[str, str] = {}
+    abstract = data.get("abstract")
+    if isinstance(abstract, str):
+        anatomy = split_text(abstract, context=_context(data))
+        if anatomy != Anatomy(abstract):
+            new = dict(data)
+            _merge(new, anatomy, "", reasons)
+    translations = data.get("translations")
+    if isinstance(translations, Mapping):
+        new_translations = None
+        for lang, tr in translations.items():
+            if not isinstance(tr, Mapping) or not isinstance(tr.get("abstract"), str):
+                continue
+            anatomy = split_text(tr["abstract"], context=_context(tr))
+            if anatomy == Anatomy(tr["abstract"]):
+                continue
+            tr_new = dict(tr)
+            _merge(tr_new, anatomy, f"translations.{lang}.", reasons)
+            new_translations = new_translations or dict(translations)
+            new_translations[lang] = tr_new
+        if new_translations is not None:
+            new = new if new is not None else dict(data)
+            new["translations"] = new_translations
+    if new is None or new == data:
+        return record
+    return record.with_data(new, reasons)
