@@ -1,0 +1,626 @@
+"""repair_text: undo encoding damage, markup and invisible characters in every string of a record.
+
+The pass is a chain of small string fixes (``FIXES``), each guarded by a cheap precompiled test so
+that the common case -- a clean string -- costs one or two regex searches:
+
+1. ``decode_entities``   ``&amp;``, ``&#8217;``, ``&AMP;``, ``&amp;amp;`` (double-escaped)
+2. ``strip_tags``        JATS/HTML/MathML tags; block tags keep words apart, inline ones do not
+3. ``fix_cjk_legacy``    GBK, Big5 or Shift-JIS bytes read as Latin-1/Windows-1252
+4. ``fix_mojibake``      ftfy's encoding repair (UTF-8 read as Windows-1252, -1250, MacRoman ...)
+5. ``fix_utf8_as_cjk``   UTF-8 bytes read as GBK (or Shift-JIS)
+6. ``remove_invisibles`` BOMs, zero-width spaces, soft hyphens, control characters
+7. ``fold_whitespace``   one space in single-line fields; paragraph breaks kept in multi-line ones
+
+Correct text is left byte-identical: curly quotes, full-width punctuation, ligatures, a lone
+no-break or ideographic space and decomposed (NFD) letters all stay (normalization is not this
+pass's job; only text this pass re-decodes is put in NFC). Damage that cannot be undone -- U+FFFD,
+``锟斤拷``, letters lost as spaces in names, mojibake remnants -- is never guessed at: it stays as
+it is and a warning names the field (``find_damage``).
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, Mapping, NamedTuple
+
+import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
+from ftfy.chardata import CHARMAP_ENCODINGS
+from ftfy.fixes import remove_terminal_escapes
+
+from metaclean.record import Record, Witness, add_warning
+from metaclean.script import HAN
+
+PASS_NAME = "repair_text"
+MAX_ROUNDS = 4  # the whole chain is re-run until nothing changes, so repairing twice is a no-op
+
+# --- which fields are what -------------------------------------------------------------------
+
+# Prose with paragraphs: line breaks kept. Everything else is one line.
+MULTILINE_FIELDS = frozenset({"abstract", "abstracttextcn", "notes", "author_notes", "disclosure"})
+# Person names, where a space inside a word is a lost letter rather than a word break.
+NAME_FIELDS = frozenset({"authors", "author", "authorname", "editors", "editor", "creators",
+                         "creator", "contributors", "given", "family", "names"})
+NOT_NAMES = ("note", "affil", "id", "orcid", "url", "email", "count")
+PERSON_NAME_PARTS = frozenset({"name", "full_name", "fullname", "literal", "given", "family", "raw"})
+SKIPPED_FIELDS = frozenset({"warnings"})  # our own output, written by the passes
+
+
+def is_multiline_field(path: str) -> bool:
+    """Return True for fields whose text keeps its paragraph breaks (abstracts, notes).
+
+    >>> is_multiline_field("abstract"), is_multiline_field("AbstractTextCN"), is_multiline_field("title")
+    (True, True, False)
+    >>> is_multiline_field("translations.zh.abstract"), is_multiline_field("extra.author_notes")
+    (True, True)
+    """
+    last = path.rsplit(".", 1)[-1].lower()
+    return last in MULTILINE_FIELDS or last.endswith("abstract")
+
+
+def _is_author_key(key: str) -> bool:
+    return key in NAME_FIELDS or ("author" in key and not any(w in key for w in NOT_NAMES))
+
+
+def is_name_field(path: str) -> bool:
+    """Return True for fields that hold person names (``authors``, ``authors.name``, ``AuthorCN``).
+
+    >>> is_name_field("authors.name"), is_name_field("AuthorCN"), is_name_field("journal.name")
+    (True, True, False)
+    >>> is_name_field("authors.affiliation"), is_name_field("author_notes")
+    (False, False)
+    """
+    *parents, last = path.lower().rsplit(".", 2)[-2:] if "." in path else [path.lower()]
+    if _is_author_key(last):
+        return True
+    return last in PERSON_NAME_PARTS and bool(parents) and _is_author_key(parents[-1])
+
+
+# --- 1. entities ---------------------------------------------------------------------------
+
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+MAX_ENTITY_LAYERS = 8
+
+
+def _decode_entity(match: re.Match) -> str:
+    entity = match.group()
+    decoded = html.unescape(entity)
+    return decoded if decoded != entity else html.unescape(entity.lower())
+
+
+def decode_entities(text: str) -> str:
+    """Decode HTML entities -- named, numeric, upper-case, escaped several times over.
+
+    Only complete entities (with the ``;``) count, so ``AT&T`` and ``&notes`` stay as they are.
+
+    >>> decode_entities("Politics &AMP; Religion &amp;amp; Ideology, Bahdanau&#8217;s &#x3B1;")
+    'Politics & Religion & Ideology, Bahdanau’s α'
+    """
+    for _ in range(MAX_ENTITY_LAYERS):
+        decoded = ENTITY.sub(_decode_entity, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+# --- 2. tags -------------------------------------------------------------------------------
+
+TAG = re.compile(
+    r"""<!--.*?-->|<(/?)(?:([A-Za-z][\w.-]*):)?([A-Za-z][\w.-]*)"""
+    r"""((?:\s+[A-Za-z_:][\w:.-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*)\s*/?>""",
+    re.S,
+)
+MARKUP_PREFIXES = frozenset({"jats", "mml", "xlink", "ali", "tei", "xhtml", "html", "m"})
+BREAK_TAGS = frozenset({"br", "break"})
+BLOCK_TAGS = frozenset({
+    "p", "div", "hr", "title", "subtitle", "sec", "section", "abstract", "trans-abstract", "list",
+    "list-item", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+    "tr", "td", "th", "thead", "tbody", "caption", "label", "article", "blockquote", "pre", "fig",
+    "figure", "disp-quote", "def-list", "def-item", "term", "def", "body", "header", "footer",
+    "para", "kwd-group", "kwd", "trans-title", "trans-title-group", "title-group", "notes", "fn",
+    "boxed-text", "disp-formula", "statement", "speech", "verse-group", "verse-line", "ack",
+})
+INLINE_TAGS = frozenset({
+    "i", "b", "em", "strong", "u", "s", "sub", "sup", "span", "a", "font", "small", "big", "tt",
+    "code", "sc", "italic", "bold", "underline", "monospace", "roman", "sans-serif", "strike",
+    "overline", "inline-formula", "named-content", "ext-link", "xref", "uri", "email",
+    "styled-content", "abbr", "cite", "q", "mark", "del", "ins", "var", "kbd", "samp", "math",
+    "mi", "mo", "mn", "ms", "mtext", "mrow", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",
+    "mover", "munder", "munderover", "mspace", "mstyle", "mtable", "mtr", "mtd", "mfenced",
+    "semantics", "annotation", "tex-math", "inline-graphic", "nobr", "wbr",
+})
+
+
+def _tag_replacement(match: re.Match, multiline: bool) -> str:
+    prefix, name = match.group(2), (match.group(3) or "").lower()
+    if match.group().startswith("<!--"):
+        return ""
+    if prefix is not None and prefix.lower() not in MARKUP_PREFIXES:
+        return match.group()
+    if name in BREAK_TAGS:
+        return "\n" if multiline else " "
+    if name in BLOCK_TAGS:
+        return "\n\n" if multiline else " "
+    if name in INLINE_TAGS or prefix is not None:
+        return ""
+    return match.group()  # x<y>z in prose: not a tag we know, so not markup
+
+
+def strip_tags(text: str, *, multiline: bool = False) -> str:
+    """Remove JATS/HTML/MathML tags, keeping their text; only known tag names count as tags.
+
+    A block tag (``<p>``, ``<jats:title>``) separates words -- a paragraph break in multi-line
+    fields, a space elsewhere; inline tags (``<i>``, ``<sub>``) are removed without a space.
+
+    >>> strip_tags("<jats:title>Abstract</jats:title><jats:p>CO<sub>2</sub> and <i>x</i><y</jats:p>")
+    ' Abstract  CO2 and x<y '
+    >>> strip_tags("<jats:title>Abstract</jats:title><jats:p>Text</jats:p>", multiline=True)
+    '\\n\\nAbstract\\n\\n\\n\\nText\\n\\n'
+    """
+    return TAG.sub(lambda m: _tag_replacement(m, multiline), text)
+
+
+def _tag_kind(text: str) -> str:
+    return "jats tags" if re.search(r"</?jats:", text) else "html tags"
+
+
+# --- CJK tables (built once, lazily: a few thousand two-byte decodes, ~15 ms) ---------------
+
+CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+CJK_PAIR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
+
+
+def _two_byte_table(encoding: str, leads: range, trails: tuple[int, ...]) -> frozenset[str]:
+    chars = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                chars.add(bytes((lead, trail)).decode(encoding))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=None)
+def common_cjk(script: str) -> frozenset[str]:
+    """Return the common characters of ``gbk`` (GB2312 level 1), ``big5`` (level 1), ``shift-jis``
+    (JIS level 1 and kana) or ``any`` (all three); CJK punctuation and full-width forms included.
+
+    >>> len(common_cjk("gbk")) > 3755, "的" in common_cjk("gbk"), "鍦" in common_cjk("gbk")
+    (True, True, False)
+    """
+    high = tuple(range(0xA1, 0xFF))
+    shared = {chr(c) for c in (*range(0x3000, 0x3040), *range(0xFF01, 0xFF5F))}
+    if script == "gbk":
+        chars = _two_byte_table("gb2312", range(0xB0, 0xD8), high)
+        shared |= _two_byte_table("gb2312", range(0xA1, 0xA4), high)
+    elif script == "big5":
+        low = tuple(range(0x40, 0x7F))
+        chars = _two_byte_table("big5", range(0xA4, 0xC6), (*low, *high)) | _two_byte_table("big5", range(0xC6, 0xC7), low)
+        shared |= _two_byte_table("big5", range(0xA1, 0xA4), (*low, *high))
+    elif script == "shift-jis":
+        chars = _two_byte_table("euc_jp", range(0xB0, 0xD0), high)
+        shared |= {chr(c) for c in range(0x3041, 0x3100)}  # hiragana, katakana (not half-width)
+    else:
+        return common_cjk("gbk") | common_cjk("big5") | common_cjk("shift-jis")
+    return frozenset(chars | shared)
+
+
+def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
+    """Return (share of the CJK characters of ``text`` that are in ``common``, how many there are)."""
+    chars = CJK_CHAR.findall(text)
+    if not chars:
+        return 0.0, 0
+    return sum(c in common for c in chars) / len(chars), len(chars)
+
+
+def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
+    """Is ``fixed`` made of common characters of its script (allowing 1 in 10 rare ones)?"""
+    share, count = _common_share(fixed, common)
+    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and CJK_PAIR.search(fixed) is not None
+
+
+# --- 3. legacy CJK encodings read as Latin-1 / Windows-1252 ----------------------------------
+
+LATIN1_HIGH = "".join(chr(c) for c in range(0x80, 0x100))
+CP1252_HIGH = bytes(range(0x80, 0x100)).decode("sloppy-windows-1252")
+LEGACY_TOKEN = re.compile(f"[^\\x00-\\x20]*[{re.escape(LATIN1_HIGH + CP1252_HIGH)}]{{2}}[^\\x00-\\x20]*")
+LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
+# Big5 and Shift-JIS take ASCII bytes as second bytes, so Western words with accented capitals
+# decode too ("BÄDÄÑ" -> "B饉麵"): from them, a character glued to a Latin letter is not believed.
+ASCII_TRAIL_SCRIPTS = frozenset({"big5", "shift-jis"})
+GLUED_TO_LATIN = re.compile(r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _redecode_legacy(token: str) -> tuple[str, str] | None:
+    """Return (fixed token, fix name) when ``token`` is CJK legacy bytes read as a Western codepage."""
+    for western in ("latin-1", "sloppy-windows-1252"):
+        try:
+            raw = token.encode(western)
+            break
+        except UnicodeEncodeError:
+            continue
+    else:
+        return None
+    if _is_utf8(raw):  # UTF-8 read as Latin-1 is ftfy's case ("aÃ§Ã£o"), not GBK
+        return None
+    best: tuple[float, str, str] | None = None
+    for script, codec in LEGACY_CODECS:
+        try:
+            fixed = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        common = common_cjk(script)
+        if script in ASCII_TRAIL_SCRIPTS and GLUED_TO_LATIN.search(fixed):
+            continue
+        if _plausible_cjk(fixed, common):
+            share = _common_share(fixed, common)[0]
+            if best is None or share > best[0]:
+                best = (share, fixed, f"{script} read as {western.removeprefix('sloppy-')}")
+    return None if best is None else best[1:]
+
+
+def fix_cjk_legacy(text: str) -> tuple[str, tuple[str, ...]]:
+    """Re-decode GBK, Big5 or Shift-JIS text that was read as Latin-1 or Windows-1252.
+
+    Each run of non-space characters is tried on its own; a run is replaced only if its bytes are
+    not UTF-8 and decode to common characters of one script (at least two in a row).
+
+    >>> fix_cjk_legacy("ÒÁÀÊÔÚ°¢Èû°Ý½®µÄ and “ú–{Œê")
+    ('伊朗在阿塞拜疆的 and 日本語', ('gbk read as latin-1', 'shift-jis read as windows-1252'))
+    >>> fix_cjk_legacy("EDUCAÇÃO, Jürgen Müller, «Über», MÄ£ÄM BÄDÄÑ")[1]
+    ()
+    """
+    fixes: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        found = _redecode_legacy(match.group())
+        if found is None:
+            return match.group()
+        fixes.append(found[1])
+        return found[0]
+
+    fixed = LEGACY_TOKEN.sub(replace, text)
+    return fixed, tuple(dict.fromkeys(fixes))
+
+
+# --- 4. Western mojibake: ftfy -----------------------------------------------------------------
+
+# Every character a byte 0x80-0xFF becomes in one of the codepages ftfy undoes, plus C1 controls
+# and surrogates: text without any of them cannot hold mojibake ftfy would fix.
+MOJIBAKE_CHARS = re.compile(
+    "[" + re.escape("".join(sorted({
+        c for enc in CHARMAP_ENCODINGS for c in bytes(range(0x80, 0x100)).decode(enc, "replace")
+    } - {"\ufffd"}))) + "\ud800-\udfff]"
+)
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+    remove_control_chars=False, normalization=None, explain=True,
+)
+FTFY_STEP_NAMES = {
+    "fix_c1_controls": "c1 controls read as windows-1252",
+    "fix_surrogates": "utf-16 surrogates",
+    "decode_inconsistent_utf8": "mojibake: utf-8 read as windows-1252 (in parts)",
+}
+
+
+def _describe(plan: list) -> list[str]:
+    """Turn ftfy's explanation into fix names: ``mojibake: utf-8 read as windows-1252``."""
+    names, encoded_as = [], ""
+    for action, parameter in plan:
+        if action == "encode":
+            encoded_as = parameter.removeprefix("sloppy-")
+        elif action == "decode":
+            names.append(f"mojibake: {parameter.removesuffix('-variants')} read as {encoded_as}")
+        elif action == "apply":
+            names.append(FTFY_STEP_NAMES.get(parameter, parameter.replace("_", " ")))
+    return names
+
+
+def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
+    """Undo Western mojibake with ftfy, line by line (as ``ftfy.fix_text`` does), nothing else.
+
+    ftfy's quote, width, ligature and normalization fixes are off: they change correct text.
+    A re-decoded line is put in NFC.
+
+    >>> fix_mojibake("Jos\u00c3\u00a9 \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d")
+    ('José “quoted”', ('mojibake: utf-8 read as windows-1252',))
+    """
+    if not MOJIBAKE_CHARS.search(text):
+        return text, ()
+    out, names = [], []
+    for line in text.splitlines(keepends=True) if "\n" in text else (text,):
+        if MOJIBAKE_CHARS.search(line):
+            fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            if fixed != line:
+                names.extend(_describe(plan or []))
+                line = unicodedata.normalize("NFC", fixed)
+        out.append(line)
+    return "".join(out), tuple(dict.fromkeys(names))
+
+
+# --- 5. UTF-8 read as GBK / Shift-JIS ------------------------------------------------------------
+
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+UTF8_MISREAD_AS = (("gbk", "gbk"), ("shift-jis", "cp932"))
+DAMAGED_SHARE = 0.7  # mojibake of this kind is mostly rare characters (measured: 0.26-0.56)
+
+
+def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
+    """Re-decode UTF-8 bytes that were read as GBK (or Shift-JIS).
+
+    A run is replaced only if its bytes are valid UTF-8, the result is made of common characters
+    and the damaged run is not: correct Chinese is never re-decoded.
+
+    >>> fix_utf8_as_cjk("浼婃湕鍦ㄩ樋濉炴嫓鐤嗙殑")
+    ('伊朗在阿塞拜疆的', ('utf-8 read as gbk',))
+    >>> fix_utf8_as_cjk("伊朗在阿塞拜疆的“圣战外交”")[1]
+    ()
+    """
+    if not HAN.search(text):
+        return text, ()
+    fixes: list[str] = []
+    everyday = common_cjk("any")
+
+    def replace(match: re.Match) -> str:
+        run = match.group()
+        if _common_share(run, everyday)[0] > DAMAGED_SHARE:
+            return run
+        for script, codec in UTF8_MISREAD_AS:
+            try:
+                fixed = run.encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+            if _plausible_cjk(fixed, everyday):
+                fixes.append(f"utf-8 read as {script}")
+                return fixed
+        return run
+
+    fixed = NON_ASCII_RUN.sub(replace, text)
+    return fixed, tuple(dict.fromkeys(fixes))
+
+
+# --- 6. invisible characters -----------------------------------------------------------------
+
+# C1 controls (U+0080-U+009F) are not here: fix_mojibake reads them as Windows-1252 (as ftfy
+# does); the five bytes Windows-1252 leaves undefined stay, as in ftfy's own corpus.
+# ZWJ/ZWNJ join Persian, Indic and emoji sequences: removed only between ASCII characters, where
+# they do nothing. Bidi marks (LRM, RLM, embeddings) are meaningful in RTL text and stay.
+INVISIBLE = re.compile(
+    "[\u200b\u2060\ufeff\u00ad\u206a-\u206f\ufff9-\ufffb\x00-\x08\x0e-\x1f\x7f]"
+    "|(?<![^\x00-\x7f])[\u200c\u200d]+(?![^\x00-\x7f])"
+)
+INVISIBLE_NAMES = {"\ufeff": "byte order marks", "\u00ad": "soft hyphens", "\u200b": "zero-width characters",
+                   "\u2060": "zero-width characters", "\u200c": "zero-width characters",
+                   "\u200d": "zero-width characters"}
+
+
+def remove_invisibles(text: str) -> tuple[str, tuple[str, ...]]:
+    """Remove BOMs, zero-width spaces, soft hyphens, terminal escapes and control characters.
+
+    >>> remove_invisibles("\ufeffMa\u200bchine learn\u00ading\x07")
+    ('Machine learning', ('byte order marks', 'zero-width characters', 'soft hyphens', 'control characters'))
+    >>> remove_invisibles("می\u200cخواهم")[1]
+    ()
+    """
+    if not INVISIBLE.search(text):
+        return text, ()
+    names = dict.fromkeys(INVISIBLE_NAMES.get(m.group()[0], "control characters") for m in INVISIBLE.finditer(text))
+    if "\x1b" in text:
+        text = remove_terminal_escapes(text)
+    return INVISIBLE.sub("", text), tuple(names)
+
+
+# --- 7. whitespace -----------------------------------------------------------------------------
+
+# A lone no-break, thin or ideographic space is correct text; runs and line breaks are not.
+LINE_WS = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]")
+LINE_WS_TODO = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]|^\s|\s$")
+PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
+PARA_SEP = re.compile(r"\u2029")
+PARA_SPACE = re.compile(r"[^\S\n]{2,}|[\t\v\f]")
+PARA_EDGE = re.compile(r"[^\S\n]*\n[^\S\n]*")
+PARA_GAP = re.compile(r"\n{3,}")
+PARA_TODO = re.compile(r"[\r\u2028\u2029\x85\t\v\f]|[^\S\n]{2,}|[^\S\n]\n|\n[^\S\n]|\n{3,}|^\s|\s$")
+
+
+def fold_whitespace(text: str, *, multiline: bool = False) -> str:
+    """Fold runs of whitespace to one space and trim; multi-line text keeps paragraph breaks.
+
+    >>> fold_whitespace(" Machine\\n learning  versus\\tcrop models ")
+    'Machine learning versus crop models'
+    >>> fold_whitespace("First  paragraph. \\r\\n\\n\\n Second.", multiline=True)
+    'First paragraph.\\n\\nSecond.'
+    """
+    if not multiline:
+        return LINE_WS.sub(" ", text).strip()
+    text = PARA_SEP.sub("\n\n", PARA_BREAK.sub("\n", text))
+    text = PARA_GAP.sub("\n\n", PARA_EDGE.sub("\n", PARA_SPACE.sub(" ", text)))
+    return text.strip()
+
+
+# --- the chain ---------------------------------------------------------------------------------
+
+class Repair(NamedTuple):
+    """What ``repair_string`` did: the text, the fixes applied, the damage it could not undo."""
+
+    text: str
+    fixes: tuple[str, ...] = ()
+    damage: tuple[str, ...] = ()
+
+
+# Printable ASCII with none of & < and no stray whitespace: nothing in this pass applies to it.
+ASCII_TODO = re.compile(r"[&<\x00-\x08\x0b-\x1f\x7f]|\s\s|[\t\n\r]|^\s|\s$")
+ASCII_CONTROL = re.compile(r"[&<\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _one_round(text: str, multiline: bool, layout: bool) -> tuple[str, list[str]]:
+    fixes: list[str] = []
+
+    def step(name: str, fixed: str) -> None:
+        nonlocal text
+        if fixed != text:
+            fixes.append(name)
+            text = fixed
+
+    if "&" in text:
+        step("html entities", decode_entities(text))
+    if "<" in text:
+        step(_tag_kind(text), strip_tags(text, multiline=multiline))
+    if not text.isascii():
+        for fixer in (fix_cjk_legacy, fix_mojibake, fix_utf8_as_cjk):
+            fixed, names = fixer(text)
+            step(", ".join(names) or fixer.__name__, fixed)
+    fixed, names = remove_invisibles(text)
+    step(", ".join(names) or "invisible characters", fixed)
+    if layout and (PARA_TODO if multiline else LINE_WS_TODO).search(text):
+        step("whitespace", fold_whitespace(text, multiline=multiline))
+    return text, fixes
+
+
+def repair_string(text: str, *, multiline: bool = False, names: bool = False, layout: bool = True) -> Repair:
+    """Repair one string: entities, tags, mojibake, invisible characters, whitespace.
+
+    ``multiline`` keeps paragraph breaks (abstracts, notes); otherwise whitespace runs and line
+    breaks fold to one space. ``names`` also looks for letters lost as spaces (``Mart n``), which
+    only person names show reliably. ``layout=False`` leaves whitespace as it is (free text, as
+    in ftfy's corpus). Repairing a repaired string changes nothing.
+
+    >>> repair_string("Jos\u00c3\u00a9 Garc\u00c3\u00ada &amp; the <i>E. coli</i>\\n genome")
+    Repair(text='José García & the E. coli genome', fixes=('html entities', 'html tags', 'mojibake: utf-8 read as latin-1', 'whitespace'), damage=())
+    >>> repair_string("“Curly” quotes, 全角，标点（）, İstanbul, Əliyev").fixes
+    ()
+    >>> repair_string("Mart n J tte", names=True)
+    Repair(text='Mart n J tte', fixes=(), damage=("a letter lost as a space: 'Mart n'", "a letter lost as a space: 'J tte'"))
+    """
+    if text.isascii() and not names and not (ASCII_TODO if layout else ASCII_CONTROL).search(text):
+        return Repair(text)
+    fixes: list[str] = []
+    for _ in range(MAX_ROUNDS):
+        fixed, round_fixes = _one_round(text, multiline, layout)
+        if fixed == text:
+            break
+        fixes.extend(round_fixes)
+        text = fixed
+    return Repair(text, tuple(dict.fromkeys(fixes)), find_damage(text, names=names))
+
+
+# --- damage that cannot be undone ------------------------------------------------------------------
+
+REMNANT_TAIL = re.escape("".join(sorted(set(LATIN1_HIGH[0x20:0x40] + CP1252_HIGH[:0x20]))))
+DAMAGE = re.compile(
+    "(?P<fffd>\ufffd+)|(?P<kunkun>(?:锟斤拷)+)|(?P<tang>烫{3,}|屯{3,})"
+    f"|(?P<remnant>â€|[ÃÂ][{REMNANT_TAIL}]|(?<=[a-z])Ã(?=[\\sa-z]|$))"
+)
+DAMAGE_MESSAGES = {
+    "fffd": "replacement character U+FFFD: the original characters are lost",
+    "kunkun": "'锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost",
+    "tang": "'{}': uninitialised memory bytes read as GBK",
+    "remnant": "mojibake remnant '{}' left after repair",
+}
+# Name particles that are written in lower case: not a lost letter.
+PARTICLES = frozenset(
+    "a al ap bin binti bint ben d da das de dei del della der des di do dos du e el et i ibn "
+    "la le les lo op te ten ter und van von vom y zu zum zur and".split()
+)
+LOST_LETTER = re.compile(r"\b[A-Z][a-z]*(?: (?P<tail>[a-z]+)\b(?![.'’-]))")
+QUESTION_LETTER = re.compile(r"[A-Za-z]\?[a-z]")
+
+
+def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
+    """Describe damage in ``text`` that no fix can undo (for a warning; the text is not changed).
+
+    >>> find_damage("Caf\ufffd 锟斤拷 â€ here")
+    ('replacement character U+FFFD: the original characters are lost', "'锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost", "mojibake remnant 'â€' left after repair")
+    >>> find_damage("Jaime A. Teixeira da Silva; SÃO PAULO; MÃE", names=True)
+    ()
+    """
+    found: list[str] = []
+    for match in DAMAGE.finditer(text):
+        found.append(DAMAGE_MESSAGES[match.lastgroup].format(match.group()))
+    if names:
+        for match in LOST_LETTER.finditer(text):
+            if match.group("tail") not in PARTICLES:
+                found.append(f"a letter lost as a space: '{match.group()}'")
+        for match in QUESTION_LETTER.finditer(text):
+            found.append(f"a letter lost as '?': '{match.group()}'")
+    return tuple(dict.fromkeys(found))
+
+
+# --- the pass --------------------------------------------------------------------------------------
+
+Reasons = dict[str, list[str]]
+Damages = list[tuple[str, str]]
+
+
+def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages) -> Any:
+    """Return ``value`` with every string repaired, the same object when nothing changed."""
+    if isinstance(value, str):
+        repair = repair_string(value, multiline=is_multiline_field(path), names=is_name_field(path))
+        if repair.fixes:
+            reasons.setdefault(path, []).extend(repair.fixes)
+        damages.extend((path, message) for message in repair.damage)
+        return repair.text if repair.text != value else value
+    if isinstance(value, Mapping):
+        items = {
+            key: item if key in SKIPPED_FIELDS and not path else
+            _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages)
+            for key, item in value.items()
+        }
+        return value if all(items[k] is v for k, v in value.items()) else items
+    if isinstance(value, (list, tuple)):
+        items = [_repair_value(item, path, reasons, damages) for item in value]
+        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
+    return value
+
+
+def repair_data(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, str], Damages]:
+    """Return (repaired data, why each changed field changed, damage found) for one mapping."""
+    reasons: Reasons = {}
+    damages: Damages = []
+    repaired = _repair_value(data, "", reasons, damages)
+    return repaired, {path: "; ".join(dict.fromkeys(names)) for path, names in reasons.items()}, damages
+
+
+def repair_text(record: Record) -> Record:
+    """Repair mojibake, HTML entities, markup, invisible characters and stray whitespace in every string.
+
+    Aggregators pass text through several wrong decodings and HTML escapers; the damage is
+    mechanical, so it is undone mechanically, and only where the repaired text is plausible.
+    Damage that cannot be undone is left as it is, with a warning naming the field.
+
+    >>> r = repair_text(Record({"title": "Caf\u00c3\u00a9 &amp; Bar", "authors": "Mart n"}))
+    >>> r.data["title"], r.reasons["title"], r.data["warnings"][0]["field"]
+    ('Café & Bar', 'html entities; mojibake: utf-8 read as latin-1', 'authors')
+    """
+    repaired, reasons, damages = repair_data(record.data)
+    data = repaired
+    for path, message in damages:
+        data = add_warning(data, PASS_NAME, path, message)
+    if data.get("warnings") != repaired.get("warnings"):
+        reasons["warnings"] = "irreparable damage flagged"
+    else:
+        data = repaired  # every warning was there already
+    witnesses = tuple(_repair_witness(w) for w in record.witnesses)
+    if data is record.data and all(a is b for a, b in zip(witnesses, record.witnesses)):
+        return record
+    return record.with_data(data, reasons, witnesses=witnesses)
+
+
+def _repair_witness(witness: Witness) -> Witness:
+    data = repair_data(witness.data)[0]
+    return witness if data is witness.data else Witness(witness.source, data)
+
+
