@@ -7,6 +7,7 @@ Detect, don't ask: the shape of a file is read from its bytes. Whatever cannot b
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import os
 import re
@@ -88,7 +89,7 @@ def _error_line(exc: Exception, text: str = "") -> int | None:
 
 def _describe(exc: Exception) -> str:
     message = str(exc)
-    if "recursion" in message.lower() or isinstance(exc, RecursionError):
+    if "recursion" in message.lower() or "depth limit" in message or isinstance(exc, RecursionError):
         return "JSON nested too deeply (more than 1,024 levels)"
     return f"invalid JSON: {message}"
 
@@ -182,7 +183,7 @@ def read_stream(stream: IO[bytes]) -> Parsed:
 def _chain_lines(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
     rest = b""
     first = True
-    for chunk in (head, *iter(lambda: stream.read(1 << 20), b"")):
+    for chunk in itertools.chain((head,), iter(lambda: stream.read(1 << 20), b"")):
         if first and chunk.startswith(codecs.BOM_UTF8):
             chunk = chunk[3:]
         first = False

@@ -1,0 +1,129 @@
+"""The whole pipeline on the real record and the public corpus: what a user checks first."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import metaclean
+from conftest import SEED
+from metaclean import io
+from metaclean.passes import PASSES
+from metaclean.pipeline import clean, clean_stream, run_passes, select_passes
+from metaclean.record import Record
+
+
+def all_text(value: object) -> str:
+    if isinstance(value, dict):
+        return " ".join(all_text(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(all_text(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def test_seed_title_is_the_original_and_translation_is_kept(seed_output: dict) -> None:
+    assert seed_output["title"] == "The formative years of Iran’s ‘jihadi field diplomacy’ in Azerbaijan"
+    assert seed_output["translations"]["zh"]["title"] == "伊朗在阿塞拜疆的“圣战外交”形成时期"
+    assert seed_output["translations"]["zh"]["machine"] is True
+    assert seed_output["language"] == "en"
+
+
+def test_seed_fields_are_typed_and_normalized(seed_output: dict) -> None:
+    assert seed_output["authors"] == [{"name": "Özgür Kızılyurt"}]
+    assert seed_output["doi"] == "10.1080/21567689.2023.2262392"
+    assert seed_output["published"] == "2023-09-26"
+    assert seed_output["citation_count"] == 0
+    assert seed_output["type"] == "journal-article"
+    assert seed_output["journal"]["name"] == "Politics Religion & Ideology"
+    assert seed_output["journal"]["volume"] == "19" and seed_output["journal"]["issue"] == "1"
+    assert "pages" not in seed_output["journal"]
+
+
+def test_seed_keeps_rankings_once(seed_output: dict) -> None:
+    assert seed_output["journal"]["impact_factor"] == 0.7
+    assert seed_output["rankings"] == {"jcr": {"quartile": "Q1", "category": "HISTORY"},
+                                       "cas": {"zone": 2, "category": "哲学"}}
+    text = json.dumps(seed_output, ensure_ascii=False)
+    assert text.count("Politics Religion & Ideology") == 1
+    assert "resultStr" not in text and "ListUrlMain" not in text and "PeriodicalName" not in text
+
+
+def test_seed_loses_no_word(seed_output: dict) -> None:
+    (item,) = io.read_path(SEED).items
+    source = json.loads(item.value["resultStr"])
+    want = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", source["title"] + " " + source["abstract"])}
+    have = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", all_text(seed_output))}
+    # Labels glued to words ("ABSTRACTThis") are split off; compare without them.
+    missing = {w for w in want - have if not w.startswith(("abstract", "notes", "keywords"))}
+    assert not missing
+
+
+def test_clean_record_is_idempotent_on_the_seed(seed_output: dict) -> None:
+    assert metaclean.clean_record(seed_output) == seed_output
+
+
+def test_corpus_is_idempotent_and_loses_nothing(corpus, truth) -> None:
+    for rid, t in truth.items():
+        if rid.startswith("_"):
+            continue
+        for item in io.read_path(corpus / t["file"]).items:
+            once = clean(item.value, page=item.page).record
+            assert metaclean.clean_record(once) == once, rid
+            words = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", " ".join(
+                [t["title"], t["abstract"], *t["notes"], *t["authors"]]))}
+            have = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", all_text(once))}
+            assert not words - have, (rid, sorted(words - have)[:5])
+
+
+def test_clean_stream_is_lazy_and_ordered() -> None:
+    def records():
+        for n in range(3):
+            yield {"title": f"Paper {n}", "citationCount": str(n)}
+        raise AssertionError("read past what was asked for")
+
+    stream = clean_stream(records())
+    first = next(stream)
+    assert first.record["title"] == "Paper 0" and first.record["citation_count"] == 0
+    assert [next(stream).record["title"] for _ in range(2)] == ["Paper 1", "Paper 2"]
+
+
+def test_clean_stream_reports_non_records_as_issues() -> None:
+    results = list(clean_stream([{"title": "A"}, ["not", "a", "record"], None]))
+    assert results[0].record["title"] == "A"
+    assert results[1].record is None and "expected a JSON object" in results[1].issues[0].message
+    assert results[1].issues[0].line == 2
+
+
+def test_a_failing_pass_is_an_issue_not_a_crash() -> None:
+    def explode(record: Record) -> Record:
+        """Fail."""
+        raise KeyError("boom")
+
+    record, changes, issues = run_passes(Record({"title": "T"}), (explode, *PASSES), file="f.json", line=4)
+    assert record.data["title"] == "T"
+    assert issues and issues[0].pass_name == "explode" and "boom" in issues[0].message
+    assert str(issues[0]).startswith("f.json:4: [explode]")
+
+
+def test_explain_names_the_pass_field_and_values() -> None:
+    result = clean({"title": "T", "citationCount": "3"}, explain=True)
+    moved = {(c.pass_name, c.field, c.before, c.after) for c in result.changes}
+    assert ("normalize_fields", "citation_count", None, 3) in moved
+    assert ("normalize_fields", "citationCount", "3", None) in moved
+
+
+def test_only_and_skip_select_passes_in_order() -> None:
+    names = [p.__name__ for p in select_passes(only=["dedupe_fields", "unwrap_json"])]
+    assert names == ["unwrap_json", "dedupe_fields"]
+    assert "repair_text" not in [p.__name__ for p in select_passes(skip=["repair_text"])]
+    with pytest.raises(ValueError, match="unknown pass nope"):
+        select_passes(only=["nope"])
+
+
+def test_skipping_passes_still_loses_nothing() -> None:
+    raw = {"title": "标题", "resultStr": json.dumps({"title": "Original", "doi": "10.1000/x"})}
+    out = clean(raw, select_passes(only=["unwrap_json"]), page="some page text").record
+    assert out["title"] == "标题"
+    assert out["extra"]["resultStr"]["title"] == "Original"
+    assert out["extra"]["page_text"] == "some page text"
