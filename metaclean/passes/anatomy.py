@@ -128,7 +128,14 @@ COPYRIGHT = re.compile(
 COPYRIGHT_END = re.compile(r"(?:[.)\]]|\b\d{4})\s*$")
 MAX_COPYRIGHT = 400
 
+# A second abstract, in another language, inside the abstract.
+LANGUAGE_LABEL = re.compile(
+    r"(?:ABSTRACT|Abstract|RESUMO|Resumo|RESUMEN|Resumen|R[ÉE]SUM[ÉE]|R[ée]sum[ée]|ZUSAMMENFASSUNG"
+    r"|Zusammenfassung|АННОТАЦИЯ|Аннотация|RIASSUNTO|Riassunto)\s*[:：]"
+)
 KEYWORD_SEPARATORS = re.compile(r"\s*[;,·，；、•|]\s*")
+KEYWORD_PERIODS = re.compile(r"(?<=[^\W\d_]{3})\.\s+")  # ``Wittgenstein. determination``, not ``U.S. policy``
+MAX_KEYWORD_WORDS = 6
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 MAX_SKIPPED_NOTES = 2
 NOTE_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
@@ -175,25 +182,25 @@ def _accept(field: str, text: str, start: int, end: int, in_tail: bool) -> int |
     colon = COLON_AFTER.match(text, end)
     if colon:
         return colon.end()
-    weak = heading.lower().replace(" ", "") in WEAK_HEADINGS
     if field == "notes":
         return end
     if cjk:
         return end if (in_tail or not before or before in SENTENCE_END or before.isspace()) else None
-    if not nxt.isspace():
+    if not nxt.isspace():  # glued to its text: the mark of a lost separator
         if _starts_content(nxt) or (_is_all_caps(heading) and nxt.isalpha()):
             return end
         return None
     rest = text[end:].lstrip()
     if not rest:
         return None
-    after = end + (len(text) - end - len(rest))
+    after = len(text) - len(rest)
+    weak = heading.lower().replace(" ", "") in WEAK_HEADINGS
     if _is_all_caps(heading) and not weak:
         return after
-    if in_tail and _starts_content(rest[0]):
-        return after
-    if not weak and _starts_content(rest[0]) and (not before or before in SENTENCE_END
-                                                  or text[:start].rstrip()[-1:] in SENTENCE_END):
+    # ``Heading Text`` with a space between: only where a sentence ended (not ``‘On Abstract
+    # Sciences’`` inside a note), and never for words that often begin sentences.
+    after_sentence = not before or text[:start].rstrip()[-1:] in SENTENCE_END
+    if not weak and after_sentence and _starts_content(rest[0]):
         return after
     return None
 
@@ -260,7 +267,11 @@ def vocabulary(*texts: str) -> frozenset[str]:
     for text in texts:
         if not text:
             continue
-        vocab.update(w.lower() for w in WORD.findall(text))
+        for word in WORD.findall(text):
+            word = word.lower()
+            vocab.add(word)
+            if "'" in word or "’" in word:
+                vocab.add(re.split("['’]", word, maxsplit=1)[0])  # Bahdanau’s -> bahdanau
         for token in text.split():
             token = token.strip(".,;:!?()[]{}\"'‘’“”«»").lower()
             if len(token) > 1 and any(c.isalpha() for c in token):
@@ -395,6 +406,9 @@ def split_keywords(text: str, context: str = "") -> tuple[list[str], bool]:
         return [], False
     if KEYWORD_SEPARATORS.search(text):
         return [k for k in (p.strip() for p in KEYWORD_SEPARATORS.split(text)) if k], False
+    by_period = [p.strip() for p in KEYWORD_PERIODS.split(text)]
+    if len(by_period) > 1 and all(p and len(p.split()) <= MAX_KEYWORD_WORDS for p in by_period):
+        return by_period, False
     keywords = segment_keywords(text, context)
     return keywords, len(keywords) > 1
 
@@ -554,43 +568,39 @@ def split_text(text: str, *, context: str = "") -> Anatomy:
         else:
             merged.append((field, start, head))
     sections = merged
-    # A heading that comes again later (an abstract in two languages, each with its keywords,
-    # then the page's own keywords) belongs to the abstract: the parts start after the last repeat.
-    first = 0
-    for k in range(len(sections) - 1, -1, -1):
-        if any(f == sections[k][0] for f, _, _ in sections[k + 1:]):
-            first = k + 1
-            break
-    if first:
-        lead_end = sections[first][2]
-        sections = sections[first:]
-    else:
-        lead_end = sections[0][2] if sections else len(body)
+    # An abstract in two languages carries each language's keywords inside it (``resumo: ...
+    # PALAVRAS-CHAVE: ... ABSTRACT: ... KEYWORDS: ...``): the first keywords heading after the
+    # last language label is part of the abstract; a page's own keywords come after it.
+    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0]
+    if interior:
+        last = interior[-1]
+        for k, (field, _, head) in enumerate(sections):
+            if field == "keywords" and head > last:
+                del sections[k]
+                break
+    lead_end = sections[0][2] if sections else len(body)
     if not sections and not label:
         abstract, copyright_line = _take_copyright(text)
         if not copyright_line:
             return Anatomy(text)
         return Anatomy(abstract.strip(), copyright=copyright_line)
 
-    texts: dict[str, list[str]] = {}
-    lead = body[:lead_end]
-    texts.setdefault("abstract", []).append(lead)
+    # (field, text) in order; a copyright line ends the abstract or the whole text, nothing else
+    # (a note that happens to be a copyright line stays a note).
+    chunks = [("abstract", body[:lead_end])]
     for k, (field, content_start, _) in enumerate(sections):
         end = sections[k + 1][2] if k + 1 < len(sections) else len(body)
-        texts.setdefault(field, []).append(body[content_start:end])
-
+        chunks.append((field, body[content_start:end]))
     copyright_lines = []
-    parts: dict[str, Any] = {}
-    for field, chunks in texts.items():
-        cleaned = []
-        for chunk in chunks:
-            chunk, line = _take_copyright(chunk.strip())
+    parts: dict[str, list[str]] = {}
+    for k, (field, chunk) in enumerate(chunks):
+        chunk = chunk.strip()
+        if k == 0 or k == len(chunks) - 1:
+            chunk, line = _take_copyright(chunk)
             if line:
                 copyright_lines.append(line)
-            if chunk.strip():
-                cleaned.append(chunk.strip())
-        if cleaned:
-            parts[field] = cleaned
+        if chunk:
+            parts.setdefault(field, []).append(chunk)
 
     abstract = " ".join(parts.pop("abstract", []))
     keywords: list[str] = []
