@@ -26,6 +26,8 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codec
         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 JSON_WRITE = orjson.OPT_NON_STR_KEYS
+UMASK = os.umask(0o022)  # read the process umask (there is no other way), then put it back
+os.umask(UMASK)
 
 
 class Item(NamedTuple):
@@ -262,6 +264,7 @@ class AtomicWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         self.tmp = Path(tmp)
+        os.chmod(fd, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~UMASK)
         self.file = os.fdopen(fd, "wb")
 
     def write(self, data: bytes) -> None:

@@ -155,3 +155,16 @@ def test_atomic_writer_leaves_old_file_on_abort(tmp_path: Path) -> None:
 
 def test_output_is_utf8_without_escapes() -> None:
     assert io.dumps({"t": "伊朗 “x” İ ə"}) == '{"t":"伊朗 “x” İ ə"}'.encode()
+
+
+def test_atomic_writer_gives_normal_permissions(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.json"
+    writer = io.AtomicWriter(fresh)
+    writer.commit()
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~io.UMASK
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    writer = io.AtomicWriter(kept)
+    writer.commit()
+    assert kept.stat().st_mode & 0o777 == 0o640
