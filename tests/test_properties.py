@@ -1,0 +1,75 @@
+"""Property tests: random records never crash the pipeline, never lose a word, and clean to a fixed point."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import metaclean
+from metaclean.pipeline import clean
+
+KEYS = ["title", "authors", "doi", "abstract", "journal", "publicationDate", "citationCount", "PeriodicalName",
+        "TitleCN", "AbstractTextCN", "ListUrlMain", "JCR", "RegionNum", "keywords", "volume", "pages", "foo", "Bar"]
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüğış", min_size=4, max_size=10)
+HAN = st.text(alphabet="研究方法数据学习模型系统分析网络", min_size=2, max_size=12)
+SENTENCE = st.lists(st.one_of(WORDS, HAN), min_size=1, max_size=12).map(" ".join)
+ANY_TEXT = st.text(max_size=60)
+SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                   SENTENCE, ANY_TEXT)
+VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                     st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
+                     max_leaves=12)
+RECORD = st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(min_size=1, max_size=8)), VALUE, max_size=8)
+
+
+def wrap(record: dict, times: int) -> dict:
+    """The aggregator's way: the record again, JSON-encoded ``times`` times, under resultStr."""
+    payload: object = record
+    for _ in range(times):
+        payload = json.dumps(payload, ensure_ascii=False)
+    return {**record, "resultStr": payload} if times else record
+
+
+def strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+def words(texts: list[str]) -> set[str]:
+    text = unicodedata.normalize("NFC", " ".join(texts)).casefold()
+    return set(re.findall(r"[a-zäöüğış]{4,}", text))
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(RECORD, st.integers(0, 3))
+def test_random_records_never_crash_and_are_idempotent(record: dict, times: int) -> None:
+    result = clean(wrap(record, times))
+    assert result.record is not None and not result.issues, result.issues
+    assert metaclean.clean_record(result.record) == result.record
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(KEYS), SENTENCE, min_size=1, max_size=8), st.integers(0, 2))
+def test_no_word_of_the_input_is_lost(record: dict, times: int) -> None:
+    out = clean(wrap(record, times)).record
+    assert words(strings(record)) <= words(strings(out))
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_any_string_in_any_field_is_survived(text: str) -> None:
+    for key in ("title", "abstract", "authors", "doi", "resultStr", "journal"):
+        result = clean({key: text})
+        assert result.record is not None and not result.issues
+        assert metaclean.clean_record(result.record) == result.record
