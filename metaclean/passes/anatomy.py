@@ -113,8 +113,9 @@ HEADING = re.compile(
     re.IGNORECASE,
 )
 # Common words that begin sentences too: they head a part only when glued or followed by ``:``.
-WEAK_HEADINGS = frozenset({"funding", "abstract", "orcid", "资助", "基金项目", "摘要"})
-COLON_AFTER = re.compile(r"\s*[:：]")
+WEAK_HEADINGS = frozenset({"funding", "abstract", "资助", "基金项目", "摘要"})
+TAIL_ONLY = frozenset({"orcid"})  # ``ORCID iDs are...`` is prose; after other parts, a heading
+COLON_AFTER = re.compile(r"\s*[:：—–]")
 ABBREVIATION_BEFORE = re.compile(
     r"(?:\b(?:p|pp|no|nos|vol|vols|cit|ch|chap|fig|figs|art|para|sec|n|nn|ed|eds|op|cf|ibid|v|vs)\.\s*)$",
     re.IGNORECASE,
@@ -126,6 +127,7 @@ COPYRIGHT = re.compile(
     re.IGNORECASE,
 )
 COPYRIGHT_END = re.compile(r"(?:[.)\]]|\b\d{4})\s*$")
+COPYRIGHT_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 MAX_COPYRIGHT = 400
 
 # A second abstract, in another language, inside the abstract.
@@ -134,6 +136,13 @@ LANGUAGE_LABEL = re.compile(
     r"|Zusammenfassung|АННОТАЦИЯ|Аннотация|RIASSUNTO|Riassunto)\s*[:：]"
 )
 KEYWORD_SEPARATORS = re.compile(r"\s*[;,·，；、•|]\s*")
+# Words that also begin compounds (``photoacoustic``, ``nanoprobe``, ``overfitting``): a keyword
+# never ends with one where the case does not change.
+COMBINING_FORMS = frozenset(
+    "aero agro anti astro audio auto bio chemo cyber eco electro geo hydro hyper immuno infra "
+    "intra macro mega meta micro mono multi nano neuro para photo poly pseudo psycho radio semi "
+    "socio tele thermo ultra vaso".split()
+)
 KEYWORD_PERIODS = re.compile(r"(?<=[^\W\d_]{3})\.\s+")  # ``Wittgenstein. determination``, not ``U.S. policy``
 MAX_KEYWORD_WORDS = 6
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -182,6 +191,8 @@ def _accept(field: str, text: str, start: int, end: int, in_tail: bool) -> int |
     colon = COLON_AFTER.match(text, end)
     if colon:
         return colon.end()
+    if field in TAIL_ONLY and not in_tail:
+        return None
     if field == "notes":
         return end
     if cjk:
@@ -335,6 +346,8 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
         for j in range(i + 2, n + 1):
             if j < n and not _can_cut(token, j):
                 continue
+            if j < n and j not in case_cuts and token[i:j].lower() in COMBINING_FORMS:
+                continue  # ``photo|acoustic`` is one word, not two keywords
             c = _piece_cost(token[i:j], vocab)
             if c is None:
                 continue
@@ -523,8 +536,11 @@ def _take_copyright(part: str) -> tuple[str, str]:
     """Split a trailing copyright line off a part: (rest, copyright)."""
     for m in COPYRIGHT.finditer(part):
         line = part[m.start():].strip()
-        # It must end like one (``reserved.``, ``Ltd.``, a year), not run on into other text.
-        if len(line) <= MAX_COPYRIGHT and COPYRIGHT_END.search(line):
+        # It starts a sentence, holds a year and ends like one (``reserved.``, ``Ltd.``, a year),
+        # not running on into other text.
+        if part[:m.start()].rstrip()[-1:] not in SENTENCE_END:
+            continue
+        if len(line) <= MAX_COPYRIGHT and COPYRIGHT_END.search(line) and COPYRIGHT_YEAR.search(line):
             return part[:m.start()].rstrip(), line
     return part, ""
 
@@ -656,6 +672,12 @@ def _as_list(value: Any) -> list[str]:
     return []
 
 
+def _contains(seq: list[str], part: list[str]) -> bool:
+    """Is ``part`` a run of consecutive items of ``seq``?"""
+    n = len(part)
+    return any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
+
+
 def _merge(target: dict, anatomy: Anatomy, prefix: str, reasons: dict[str, str]) -> None:
     """Put the parts of ``anatomy`` into ``target`` (a copy), merging with what is there."""
     moved = []
@@ -666,7 +688,13 @@ def _merge(target: dict, anatomy: Anatomy, prefix: str, reasons: dict[str, str])
             continue
         moved.append(field.replace("_", " "))
         existing = target.get(field)
-        if field in LIST_FIELDS:
+        if field == "notes":
+            # Notes repeat (``Ibid.``): keep them all, unless the record has these very notes.
+            old = _as_list(existing) if isinstance(existing, list) else []
+            merged = old + value if not _contains(old, value) else old
+            if merged != existing:
+                target[field] = merged
+        elif field in LIST_FIELDS:
             merged = _unique([*_as_list(existing), *value])
             if merged != existing:
                 target[field] = merged
