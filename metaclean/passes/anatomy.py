@@ -66,12 +66,16 @@ CJK = r"\u3400-\u9fff\uf900-\ufaff"
 QUOTES = "‘’“”\"'«»《「『(["
 SENTENCE_END = ".?!。！？;；)）]】’”\"'»》」』"
 
-# Anything that could be a label or heading: an abstract without one skips all the work below.
+# Anything that could be a label or heading (capitalized: a heading always is): an abstract
+# without one skips all the work below. Case-sensitive, so that the search skips fast.
 MARKERS = re.compile(
-    r"abstract|summary|key\s*words|index\s*terms|disclosure|declaration|conflicts?\s*of|competing"
-    r"|funding|availability|article\s*history|orcid|notes|additional\s*information|about\s*the\s*author"
-    r"|©|copyright|\(c\)\s*\d|<jats:title|摘要|关键[词字]|声明|资助|基金项目|数据可|文章历史|注|信息|作者简介",
-    re.IGNORECASE,
+    r"Abstract|ABSTRACT|Summary|SUMMARY|Key\s*[Ww]ords|KEY\s*WORDS|Index\s*[Tt]erms|INDEX\s*TERMS"
+    r"|Disclosure|DISCLOSURE|Declaration|DECLARATION|Conflicts?\s*[Oo]f|CONFLICTS?\s*OF|Competing"
+    r"|COMPETING|Funding|FUNDING|Data\s*[Aa]vailab|DATA\s*AVAILAB|Article\s*[Hh]istory|ARTICLE\s*HISTORY"
+    r"|ORCID|Notes|NOTES|Endnotes|ENDNOTES|Footnotes|FOOTNOTES|Additional\s*[Ii]nformation"
+    r"|ADDITIONAL\s*INFORMATION|About\s*[Tt]he|ABOUT\s*THE|©|Copyright|COPYRIGHT|\([cC]\)|<jats:title"
+    r"|摘要|关键[词字]|披露声明|利益冲突|资助|基金项目|数据可|文章历史|注释?\s*[:：]?\s*1|附加信息|其他信息"
+    r"|补充信息|关于贡献者|关于撰稿人|作者简介"
 )
 
 # The label in front of the abstract: ``ABSTRACT``, ``Abstract.``, ``Summary:``, ``摘要``, or a
@@ -84,11 +88,27 @@ LEADING_LABEL = re.compile(
 
 
 def _heading(words: str) -> str:
-    """Turn ``Key words`` into a pattern where spacing varies (``Key\\s*words``)."""
-    return words.replace(" ", r"\s*")
+    """Turn ``key words`` into a pattern for ``Key words``, ``KEYWORDS``, ``Key Words``...
+
+    The first letter is a capital (a heading's always is), the others either case, and the
+    spacing varies. A case-sensitive pattern lets the regex engine skip text fast.
+
+    >>> print(_heading("key words?"))
+    K[eE][yY]\\s*[wW][oO][rR][dD][sS]?
+    """
+    out = []
+    for k, ch in enumerate(words):
+        if ch == " ":
+            out.append(r"\s*")
+        elif "a" <= ch <= "z":
+            out.append(ch.upper() if k == 0 else f"[{ch}{ch.upper()}]")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
-# field -> heading alternatives. Matched case-insensitively, then judged in ``_accept``.
+NOTE_ONE_FOLLOWS = r"(?=\s*[:：.]?\s*1(?!\d))"
+# field -> heading alternatives, judged in ``_accept``.
 HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("keywords", ("key words", "index terms", "关键词", "关键字")),
     ("disclosure", ("disclosure statement", "declaration of competing interests?",
@@ -104,17 +124,24 @@ HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
                       "附加信息", "其他信息", "补充信息", "关于贡献者的说明", "关于撰稿人的说明",
                       "作者简介")),
     # Footnotes: only when note 1 follows at once.
-    ("notes", (r"(?:end|foot)?notes(?=\s*[:：.]?\s*1(?!\d))", r"注释?(?=\s*[:：]?\s*1(?!\d))")),
+    ("notes", ("endnotes", "footnotes", "notes", "注释", "注")),
     # A label inside the text (a page that put the keywords first).
     ("abstract", ("abstract", "摘要")),
 )
-HEADING = re.compile(
-    "|".join(f"(?P<{field}>{'|'.join(_heading(h) for h in alts)})" for field, alts in HEADINGS),
-    re.IGNORECASE,
-)
+HEADING = re.compile("|".join(
+    f"(?P<{field}>(?:{'|'.join(_heading(h) for h in alts)}){NOTE_ONE_FOLLOWS if field == 'notes' else ''})"
+    for field, alts in HEADINGS
+))
+# Where a heading could start: a flat, case-sensitive pattern the engine scans fast; HEADING
+# then matches there.
+HEADING_START = re.compile("|".join(sorted(
+    {p for _, alts in HEADINGS for h in alts for p in (h[:3].title(), h[:3].upper()) if p.strip()}
+)))
 # Common words that begin sentences too: they head a part only when glued or followed by ``:``.
 WEAK_HEADINGS = frozenset({"funding", "abstract", "资助", "基金项目", "摘要"})
 TAIL_ONLY = frozenset({"orcid"})  # ``ORCID iDs are...`` is prose; after other parts, a heading
+SPACES = re.compile(r"\s+")
+LABEL_PUNCT = re.compile(r"\s*[.:：]\s*")
 COLON_AFTER = re.compile(r"\s*[:：—–]")
 ABBREVIATION_BEFORE = re.compile(
     r"(?:\b(?:p|pp|no|nos|vol|vols|cit|ch|chap|fig|figs|art|para|sec|n|nn|ed|eds|op|cf|ibid|v|vs)\.\s*)$",
@@ -123,8 +150,7 @@ ABBREVIATION_BEFORE = re.compile(
 
 # A copyright line at the end of a part: ``© 2023 Elsevier Ltd. All rights reserved.``
 COPYRIGHT = re.compile(
-    r"(?:(?<=^)|(?<=[\s.!?。)]))(?:©|\(c\)\s*(?=\d{4})|copyright\s*(?:©|\(c\))?\s*(?=\d{4}|the\b|[A-Z]))",
-    re.IGNORECASE,
+    r"©|\([cC]\)\s*(?=\d{4})|(?:Copyright|COPYRIGHT)\s*(?:©|\([cC]\))?\s*(?=\d{4}|[Tt]he\b|[A-Z])"
 )
 COPYRIGHT_END = re.compile(r"(?:[.)\]]|\b\d{4})\s*$")
 COPYRIGHT_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
@@ -136,8 +162,8 @@ LANGUAGE_LABEL = re.compile(
     r"|Zusammenfassung|АННОТАЦИЯ|Аннотация|RIASSUNTO|Riassunto)\s*[:：]"
 )
 KEYWORD_SEPARATORS = re.compile(r"\s*[;,·，；、•|]\s*")
-# Words that also begin compounds (``photoacoustic``, ``nanoprobe``, ``overfitting``): a keyword
-# never ends with one where the case does not change.
+# Words that also begin compounds (``photoacoustic``, ``nanoprobe``): a keyword ends with one
+# only where the case changes or the record uses it as a word of its own.
 COMBINING_FORMS = frozenset(
     "aero agro anti astro audio auto bio chemo cyber eco electro geo hydro hyper immuno infra "
     "intra macro mega meta micro mono multi nano neuro para photo poly pseudo psycho radio semi "
@@ -201,16 +227,17 @@ def _accept(field: str, text: str, start: int, end: int, in_tail: bool) -> int |
         if _starts_content(nxt) or (_is_all_caps(heading) and nxt.isalpha()):
             return end
         return None
-    rest = text[end:].lstrip()
+    space = SPACES.match(text, end)
+    after = space.end() if space else end
+    rest = text[after:after + 1]
     if not rest:
         return None
-    after = len(text) - len(rest)
     weak = heading.lower().replace(" ", "") in WEAK_HEADINGS
     if _is_all_caps(heading) and not weak:
         return after
     # ``Heading Text`` with a space between: only where a sentence ended (not ``‘On Abstract
     # Sciences’`` inside a note), and never for words that often begin sentences.
-    after_sentence = not before or text[:start].rstrip()[-1:] in SENTENCE_END
+    after_sentence = not before or text[max(0, start - 40):start].rstrip()[-1:] in SENTENCE_END
     if not weak and after_sentence and _starts_content(rest[0]):
         return after
     return None
@@ -236,13 +263,13 @@ def _strip_label(text: str) -> tuple[str, str]:
         end = m.end()
         if word is not None:
             nxt = text[end:end + 1]
-            colon = re.match(r"\s*[.:：]\s*", text[end:])
+            colon = LABEL_PUNCT.match(text, end)
             if colon:
-                end += colon.end()
+                end = colon.end()
             elif not nxt:
                 break
             elif nxt.isspace():
-                rest = text[end:].lstrip(" \t")
+                rest = text[end:end + 40].lstrip(" \t")
                 if not rest or not (rest[0] in "\r\n" or _starts_content(rest[0])):
                     break
             elif not (_starts_content(nxt) or (_is_all_caps(word) and nxt.isalpha())):
@@ -346,8 +373,9 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
         for j in range(i + 2, n + 1):
             if j < n and not _can_cut(token, j):
                 continue
-            if j < n and j not in case_cuts and token[i:j].lower() in COMBINING_FORMS:
-                continue  # ``photo|acoustic`` is one word, not two keywords
+            piece = token[i:j].lower()
+            if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
+                continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
             c = _piece_cost(token[i:j], vocab)
             if c is None:
                 continue
@@ -439,13 +467,13 @@ def _note_start_ok(text: str, i: int, j: int) -> int:
     if before in SENTENCE_END and before:
         glued = True
     elif before.isspace():
-        head = text[:i].rstrip()
+        head = text[max(0, i - 40):i].rstrip()
         if not head or head[-1] not in SENTENCE_END or ABBREVIATION_BEFORE.search(head[-12:] + " "):
             return 0
         glued = False
     else:
         return 0
-    rest = text[j:].lstrip()
+    rest = text[j:j + 40].lstrip()
     good = bool(rest) and (_starts_content(rest[0]) or rest[:4].lower() in ("op. ", "ibid", "see "))
     return (2 if good else 1) + (1 if glued else 0)
 
@@ -538,7 +566,7 @@ def _take_copyright(part: str) -> tuple[str, str]:
         line = part[m.start():].strip()
         # It starts a sentence, holds a year and ends like one (``reserved.``, ``Ltd.``, a year),
         # not running on into other text.
-        if part[:m.start()].rstrip()[-1:] not in SENTENCE_END:
+        if part[max(0, m.start() - 40):m.start()].rstrip()[-1:] not in SENTENCE_END:
             continue
         if len(line) <= MAX_COPYRIGHT and COPYRIGHT_END.search(line) and COPYRIGHT_YEAR.search(line):
             return part[:m.start()].rstrip(), line
@@ -564,9 +592,13 @@ def split_text(text: str, *, context: str = "") -> Anatomy:
     in_tail = False
     pos = 0
     while True:
-        m = HEADING.search(body, pos)
-        if not m:
+        hint = HEADING_START.search(body, pos)
+        if not hint:
             break
+        m = HEADING.match(body, hint.start())
+        if not m:
+            pos = hint.start() + 1
+            continue
         field = m.lastgroup or ""
         start = _accept(field, body, m.start(), m.end(), in_tail)
         if start is None or (field == "abstract" and not in_tail and m.start() > 0):
