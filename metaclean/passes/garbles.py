@@ -55,6 +55,8 @@ MIN_LEAD = 0.1
 CUT_TOLERANCE = 0.08
 #: Runs with fewer letters than this are too short to match safely (``pp``, ``W``, ``QF``).
 MIN_LETTERS = 4
+#: Longer runs are sentences the translator left untranslated, not names or titles to restore.
+MAX_RUN_WORDS = 40
 SEP = "\u2029"  # joins list items so that runs never cross them
 
 
@@ -230,8 +232,14 @@ def _best_source(run: Span, s_text: str, lo: int, hi: int) -> tuple[str, float, 
 
 
 def _latin_repairs(t_text: str, s_text: str, extra: list[Anchor], where: str) -> list[Repair]:
-    """Find the translation's Latin runs that the source proves garbled, and their repairs."""
-    runs = _latin_runs(t_text)
+    """Find the translation's Latin runs that the source proves garbled, and their repairs.
+
+    Only in a translation in a CJK script, where a Latin run is a copy of the source; in a
+    Latin-script translation every sentence would be a "run" that the source does not contain.
+    """
+    if not CJK_CHAR.search(t_text):
+        return []
+    runs = [r for r in _latin_runs(t_text) if r.text.count(" ") < MAX_RUN_WORDS]
     anchors = _anchors(t_text, s_text, runs, extra)
     repairs = []
     for run in runs:
