@@ -1,6 +1,7 @@
 """normalize_fields: map the aggregator's fields onto the normalized schema, typed."""
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import Any, Callable, Mapping
@@ -8,38 +9,70 @@ from urllib.parse import unquote
 
 from metaclean.record import Record, add_warning
 
-DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.I)
+# SICI-style DOIs hold "<...>" pairs (10.1002/(SICI)...<693::AID-ASI4>3.0.CO;2-0): a "<" is part of
+# the DOI when its ">" follows; a lone "<", ">" or quote ends it.
+DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<[^\s\"<>]*>)+", re.I)
 DOI_TRAILING = ".,;:)]}'\u201d\u2019"
-DOI_URL = re.compile(r"^\s*(?:https?://)?(?:dx\.)?doi\.org/", re.I)
+DOI_TRAILING_ENTITY = re.compile(r"&(?:quot|apos|gt|lt|amp|#\d+)$", re.I)
+DOI_URL = re.compile(r"^\s*(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.I)
+ARXIV_ID = re.compile(
+    r"^\s*(?:arxiv:\s*|abs/|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?"
+    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.\-]*/\d{7}(?:v\d+)?)(?:\.pdf)?\s*$", re.I)
+ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+ARXIV_VOLUME = re.compile(r"^\s*abs/(\S+)\s*$", re.I)  # S2 writes an arXiv id as the volume of "ArXiv"
+PMID = re.compile(r"^\s*(?:pmid:?\s*)?(\d{1,9})\s*$", re.I)
+PMCID = re.compile(r"^\s*(?:pmcid:?\s*)?(?:pmc)?\s*(\d{1,9})\s*$", re.I)
 NUMBER = re.compile(r"^\s*[+-]?\d[\d,\s]*(?:\.\d+)?\s*$")
-VOLUME_ISSUE = re.compile(r"^\s*(\d+)\s*(?:[\s(,/]|\bno\.?\s*)\s*(\d+)\s*\)?\s*$", re.I)
+VOLUME_ISSUE = re.compile(
+    r"^\s*(?:vol(?:ume)?\.?\s*)?(\d+)\s*(?:[\s(,/:]|(?=no|iss|nr))\s*(?:(?:no|issue|iss|nr|n)\.?\s*)?(\d+)\s*\)?\s*$",
+    re.I)
+VOLUME_LABEL = re.compile(r"^\s*vol(?:ume)?\.?\s*(\d+)\s*$", re.I)
+PAGE_RANGE = re.compile(r"^\s*(\S+)\s+[-\u2013\u2014]\s+(\S+)\s*$")
 PLACEHOLDERS = frozenset({"0", "-", "--", "n/a", "na", "none", "null", "unknown", "未知", "无"})
 
 # Author lists: ';' and CJK separators always separate; ',' separates unless names are "Last, First".
 AUTHOR_STRONG_SEP = re.compile(r"\s*(?:;|；|、|，|\|)\s*")
-AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et|y|e)\s+(?=\S)", re.I)
+AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
+# Spanish "y" and Portuguese "e" also join surnames (Ortega y Gasset, Sousa e Silva): they separate
+# two authors only when both sides are names of two words or more.
+AUTHOR_AND_ROMANCE = re.compile(r"\s+(?:y|e)\s+")
+AUTHOR_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s+al\b\.?\s*$|\s*,?\s*等\s*$", re.I)
 AUTHOR_KEY = re.compile(r"[\W_]+")
+# Keys that name an author in an object: S2/CSL, then given/family pairs (Crossref, PubMed, others).
+AUTHOR_NAME_KEYS = ("name", "literal", "fullName", "full_name", "display_name", "CollectiveName")
+AUTHOR_NAME_PAIRS = (("given", "family"), ("ForeName", "LastName"), ("Initials", "LastName"),
+                     ("firstName", "lastName"), ("first_name", "last_name"), ("FirstName", "LastName"))
+AUTHOR_ID_KEYS = ("authorId", "ORCID", "orcid")
 
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
     ("oct", "october"), ("nov", "november"), ("dec", "december")), 1) for m in names}
-DATE_YMD = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?(?:[T\s].*)?$")
-DATE_DMY = re.compile(r"^\s*(\d{1,2})?\s*([A-Za-z]{3,9})\.?,?\s*(\d{1,2})?,?\s*(\d{4})\s*$")
-DATE_NUMERIC_DMY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
+TIME = r"(?:[T\s]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+DATE_YMD = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?" + TIME + r"\s*$")
+DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+DATE_Y_MONTH_D = re.compile(r"^\s*(\d{4})[\s\-/,]+([A-Za-z]{3,9})\.?(?:[\s\-/,]+(\d{1,2}))?\s*$")
+DATE_DMY = re.compile(
+    r"^\s*(?:(\d{1,2})[\s\-/.]*)?([A-Za-z]{3,9})\.?[\s\-/,]*(?:(\d{1,2})(?:st|nd|rd|th)?,?\s*)?(\d{4})\s*$")
+DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
-# S2, PubMed and Crossref names for a work's type, to the CSL/Crossref type.
+# S2, PubMed and Crossref names for a work's type, to the CSL/Crossref type. The names in SUBTYPES
+# say more than the type they map to (a Review is a journal article), so they are kept as well.
 TYPES = {
     "journal article": "journal-article", "journalarticle": "journal-article", "article": "journal-article",
-    "journal-article": "journal-article", "article-journal": "journal-article", "review": "journal-article",
-    "editorial": "journal-article", "letter": "journal-article", "lettersandcomments": "journal-article",
-    "casereport": "journal-article", "clinicaltrial": "journal-article", "metaanalysis": "journal-article",
-    "news": "journal-article", "study": "journal-article", "comment": "journal-article",
+    "journal-article": "journal-article", "article-journal": "journal-article",
     "conference": "proceedings-article", "conference paper": "proceedings-article",
     "proceedings-article": "proceedings-article", "paper-conference": "proceedings-article",
     "book": "book", "booksection": "book-chapter", "book-chapter": "book-chapter", "chapter": "book-chapter",
     "dataset": "dataset", "thesis": "dissertation", "dissertation": "dissertation",
     "preprint": "posted-content", "posted-content": "posted-content", "report": "report",
+}
+SUBTYPES = {
+    "review": "journal-article", "editorial": "journal-article", "letter": "journal-article",
+    "lettersandcomments": "journal-article", "casereport": "journal-article", "clinicaltrial": "journal-article",
+    "metaanalysis": "journal-article", "news": "journal-article", "study": "journal-article",
+    "comment": "journal-article",
 }
 
 
@@ -61,6 +94,10 @@ def normalize_doi(value: Any) -> str | None:
 
     >>> normalize_doi("https://doi.org/10.5194/GMD-16-6433-2023"), normalize_doi("DOI: 10.3390/S23249731.")
     ('10.5194/gmd-16-6433-2023', '10.3390/s23249731')
+    >>> normalize_doi("10.1002%2Fabc"), normalize_doi("(10.1016/S0140-6736(20)30183-5)")
+    ('10.1002/abc', '10.1016/s0140-6736(20)30183-5')
+    >>> normalize_doi("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0")
+    '10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0'
     """
     if not isinstance(value, str):
         return None
@@ -68,10 +105,53 @@ def normalize_doi(value: Any) -> str | None:
     m = DOI.search(text)
     if not m:
         return None
-    doi = m.group(0).rstrip(DOI_TRAILING)
-    while doi.count("(") < doi.count(")") and doi.endswith(")"):
-        doi = doi[:-1]
+    doi = m.group(0)
+    while True:
+        trimmed = DOI_TRAILING_ENTITY.sub("", doi.rstrip(DOI_TRAILING))
+        while trimmed.count("(") < trimmed.count(")") and trimmed.endswith(")"):
+            trimmed = trimmed[:-1]
+        if trimmed == doi:
+            break
+        doi = trimmed
     return doi.lower()
+
+
+def normalize_arxiv(value: Any) -> str | None:
+    """Return the bare arXiv id in a value (``arXiv:``, ``abs/``, arxiv.org URLs, its 10.48550 DOI), or None.
+
+    >>> normalize_arxiv("arXiv:2209.13464v2"), normalize_arxiv("abs/2211.13560"), normalize_arxiv("10.48550/ARXIV.2309.15768")
+    ('2209.13464v2', '2211.13560', '2309.15768')
+    """
+    if not isinstance(value, str):
+        return None
+    if m := ARXIV_DOI.match(value.strip()):
+        value = m.group(1)
+    m = ARXIV_ID.match(value)
+    return m.group(1) if m else None
+
+
+def normalize_pmid(value: Any) -> str | None:
+    """Return a PubMed id as a digit string (from an int, ``"PMID: 123"``), or None.
+
+    >>> normalize_pmid(37938612), normalize_pmid("PMID: 37938612"), normalize_pmid("x")
+    ('37938612', '37938612', None)
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    m = PMID.match(value) if isinstance(value, str) else None
+    return m.group(1) if m else None
+
+
+def normalize_pmcid(value: Any) -> str | None:
+    """Return a PubMed Central id as ``PMC<digits>``, or None.
+
+    >>> normalize_pmcid("PMC10648357"), normalize_pmcid(10648357), normalize_pmcid("pmc 123")
+    ('PMC10648357', 'PMC10648357', 'PMC123')
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return f"PMC{value}"
+    m = PMCID.match(value) if isinstance(value, str) else None
+    return f"PMC{m.group(1)}" if m else None
 
 
 def to_int(value: Any) -> int | None:
@@ -91,6 +171,16 @@ def to_int(value: Any) -> int | None:
     return None
 
 
+def to_count(value: Any) -> int | None:
+    """Return a count: a non-negative int (see ``to_int``), else None.
+
+    >>> to_count("1,234"), to_count("-1")
+    (1234, None)
+    """
+    number = to_int(value)
+    return number if number is not None and number >= 0 else None
+
+
 def to_number(value: Any) -> int | float | None:
     """Return a number from a number or a numeric string, else None.
 
@@ -107,34 +197,72 @@ def to_number(value: Any) -> int | float | None:
     return None
 
 
+def _iso(y: str | int, m: str | int | None = None, d: str | int | None = None) -> str | None:
+    """Return ``YYYY[-MM[-DD]]`` when the parts make a real date, else None."""
+    try:
+        year, month, day = int(y), int(m) if m else None, int(d) if d else None
+        if not 1000 <= year <= 2999 or (month is None and day is not None):
+            return None
+        if month is None:
+            return f"{year:04d}"
+        datetime.date(year, month, day or 1)  # raises for month 13 or February 30
+    except (TypeError, ValueError):
+        return None
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
 def normalize_date(value: Any) -> str | None:
     """Return an ISO 8601 date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) from the usual forms, or None.
 
+    Also Crossref's ``{"date-parts": [[2023, 9, 26]]}`` and PubMed's ``2023 Sep 26``. A date
+    that is impossible (``2023-02-30``) or ambiguous (``04/05/2023``) gives None, so the caller
+    keeps the raw value rather than a guess.
+
     >>> [normalize_date(v) for v in ("2023-09-26", "2023/9/26", "2023年9月", "26 Sep 2023", "Sep 26, 2023", 2021)]
     ['2023-09-26', '2023-09-26', '2023-09', '2023-09-26', '2023-09-26', '2021']
+    >>> [normalize_date(v) for v in ("2023 Sep 26", "09/26/2023", "04/05/2023", "2023-02-30", {"date-parts": [[2023, 9]]})]
+    ['2023-09-26', '2023-09-26', None, None, '2023-09']
     """
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
-        return str(value)
+    if isinstance(value, Mapping):
+        parts = value.get("date-parts")
+        value = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else None
+    if isinstance(value, list):
+        parts = [p for p in value if p is not None]
+        if not 1 <= len(parts) <= 3 or not all(to_int(p) is not None for p in parts):
+            return None
+        return _iso(*(to_int(p) for p in parts))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _iso(value) if 1000 <= value <= 2999 else None
     if not isinstance(value, str):
         return None
-    y = m = d = None
-    if match := DATE_YMD.match(value):
-        y, m, d = match.groups()
-    elif match := DATE_DMY.match(value):
+    if match := DATE_YMD.match(value) or DATE_COMPACT.match(value):
+        return _iso(*match.groups())
+    if match := DATE_Y_MONTH_D.match(value):
+        y, month, d = match.groups()
+        return _iso(y, MONTHS[month.lower()], d) if month.lower() in MONTHS else None
+    if match := DATE_DMY.match(value):
         d1, month, d2, y = match.groups()
-        if month.lower() not in MONTHS:
+        if month.lower() not in MONTHS or (d1 and d2):
             return None
-        m, d = str(MONTHS[month.lower()]), d1 or d2
-    elif match := DATE_NUMERIC_DMY.match(value):
-        d, m, y = match.groups()
-    else:
-        return None
-    parts = [y]
-    if m and 1 <= int(m) <= 12:
-        parts.append(f"{int(m):02d}")
-        if d and 1 <= int(d) <= 31:
-            parts.append(f"{int(d):02d}")
-    return "-".join(parts)
+        return _iso(y, MONTHS[month.lower()], d1 or d2)
+    if match := DATE_NUMERIC.match(value):
+        a, b, y = (int(g) for g in match.groups())
+        if a > 12 >= b:
+            return _iso(y, b, a)
+        if b > 12 >= a:
+            return _iso(y, a, b)
+        return _iso(y, a, b) if a == b else None
+    return None
+
+
+def year_of(value: Any) -> str | None:
+    """Return the one year a date that did not parse still names (``Spring 2023``), else None.
+
+    >>> year_of("Spring 2023"), year_of("2023 Sep-Oct"), year_of("1999-2001")
+    ('2023', '2023', None)
+    """
+    years = set(YEAR.findall(value)) if isinstance(value, str) else set()
+    return years.pop() if len(years) == 1 else None
 
 
 def _split_commas(text: str) -> list[str]:
@@ -143,6 +271,33 @@ def _split_commas(text: str) -> list[str]:
     if len(parts) >= 2 and len(parts) % 2 == 0 and all(" " not in p for p in parts):
         return [f"{parts[i + 1]} {parts[i]}" for i in range(0, len(parts), 2)]
     return parts
+
+
+def _split_romance_and(chunk: str) -> str:
+    parts = AUTHOR_AND_ROMANCE.split(chunk)
+    if len(parts) == 2 and all(len(p.replace(",", " ").split()) >= 2 for p in parts):
+        return ", ".join(parts)
+    return chunk
+
+
+def author_name(item: Mapping[str, Any]) -> tuple[str | None, tuple[str, ...]]:
+    """Return the name an author object gives and the keys it was built from.
+
+    ``name`` (S2), ``literal`` (CSL), ``given``/``family`` (Crossref), ``ForeName``/``LastName``
+    (PubMed) and the like.
+
+    >>> author_name({"given": "Ann", "family": "Lee", "ORCID": "x"}), author_name({"LastName": "Lee", "Initials": "A"})
+    (('Ann Lee', ('given', 'family')), ('A Lee', ('Initials', 'LastName')))
+    """
+    for key in AUTHOR_NAME_KEYS:
+        if isinstance(item.get(key), str) and item[key].strip():
+            return " ".join(item[key].split()), (key,)
+    present = [k for k in item if isinstance(item[k], str) and item[k].strip()]
+    pairs = [p for p in AUTHOR_NAME_PAIRS if p[1] in present]
+    for given, family in sorted(pairs, key=lambda p: p[0] not in present):  # full pairs first
+        used = (given, family) if given in present else (family,)
+        return " ".join(" ".join(item[k] for k in used).split()), used
+    return None, ()
 
 
 def split_authors(value: Any) -> list[str]:
@@ -154,6 +309,8 @@ def split_authors(value: Any) -> list[str]:
     ['C. D. Burgh-Day', 'Tennessee Leeuwenburg', 'Ann Lee']
     >>> split_authors("王晓明，李华")
     ['王晓明', '李华']
+    >>> split_authors("Lee, Ann Marie; Ortega y Gasset, José; Silva e Souza, Ana")
+    ['Ann Marie Lee', 'José Ortega y Gasset', 'Ana Silva e Souza']
     """
     if isinstance(value, Mapping):
         value = [value]
@@ -161,19 +318,25 @@ def split_authors(value: Any) -> list[str]:
         names: list[str] = []
         for item in value:
             if isinstance(item, Mapping):
-                name = item.get("name") or " ".join(
-                    str(item[k]) for k in ("given", "family") if isinstance(item.get(k), str))
-                if isinstance(name, str) and name.strip():
-                    names.append(" ".join(name.split()))
+                name = author_name(item)[0]
+                if name:
+                    names.append(name)
             elif isinstance(item, str):
                 names.extend(split_authors(item))
         return names
     if not isinstance(value, str) or not value.strip():
         return []
+    chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", value.strip()))
+    # With ";" between authors, one comma inside an author is "Last, First".
+    inverted = len(chunks) >= 2 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks)
     names = []
-    for chunk in AUTHOR_STRONG_SEP.split(value.strip()):
-        chunk = AUTHOR_AND.sub(", ", chunk)
-        names.extend(_split_commas(chunk) if "," in chunk else [chunk.strip()])
+    for chunk in chunks:
+        chunk = _split_romance_and(AUTHOR_AND.sub(", ", chunk))
+        if inverted and chunk.count(",") == 1:
+            last, first = (p.strip() for p in chunk.split(","))
+            names.append(f"{first} {last}".strip())
+        else:
+            names.extend(_split_commas(chunk) if "," in chunk else [chunk.strip()])
     return [" ".join(n.split()) for n in names if n.strip(" .")]
 
 
@@ -182,24 +345,57 @@ def author_key(name: str) -> str:
     return AUTHOR_KEY.sub("", unicodedata.normalize("NFKC", name).casefold())
 
 
+def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
+    """Return (author objects with every other key they carried, items that name nobody)."""
+    entries: list[dict] = []
+    unnamed: list[Any] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, Mapping):
+            name, used = author_name(item)
+            if name is None:
+                unnamed.append(item)
+            else:
+                entries.append({"name": name, **{k: v for k, v in item.items() if k not in used and not _empty(v)}})
+        elif isinstance(item, str):
+            entries.extend({"name": n} for n in split_authors(item))
+        elif not _empty(item):
+            unnamed.append(item)
+    return entries, unnamed
+
+
+def _author_id(entry: Mapping[str, Any]) -> Any:
+    return next((entry[k] for k in AUTHOR_ID_KEYS if not _empty(entry.get(k))), None)
+
+
 def normalize_authors(value: Any) -> list[dict]:
-    """Return authors as ``[{"name": ...}]``, duplicates removed, order kept.
+    """Return authors as ``[{"name": ...}]``, duplicates removed, order kept, other keys kept.
+
+    Two entries with one name are one author unless their ids (``authorId``, ``ORCID``) differ.
 
     >>> normalize_authors("Łukasz Ledziński; G. Grześk; Łukasz Ledziński")
     [{'name': 'Łukasz Ledziński'}, {'name': 'G. Grześk'}]
+    >>> normalize_authors([{"given": "Ann", "family": "Lee", "ORCID": "0000-0002-1825-0097"}])
+    [{'name': 'Ann Lee', 'ORCID': '0000-0002-1825-0097'}]
     """
-    extra_keys: dict[str, dict] = {}
-    if isinstance(value, list):
-        for item in value:
-            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                extra_keys[author_key(item["name"])] = {k: v for k, v in item.items() if k != "name" and not _empty(v)}
-    seen: set[str] = set()
-    out = []
-    for name in split_authors(value):
-        key = author_key(name)
-        if key and key not in seen:
-            seen.add(key)
-            out.append({"name": name, **extra_keys.get(key, {})})
+    return _dedupe_authors(_author_entries(value)[0])
+
+
+def _dedupe_authors(entries: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    by_key: dict[str, list[dict]] = {}
+    for entry in entries:
+        key = author_key(entry["name"])
+        if not key:
+            continue
+        same = [e for e in by_key.get(key, ()) if None in (_author_id(e), _author_id(entry))
+                or _author_id(e) == _author_id(entry)]
+        if same:
+            for k, v in entry.items():
+                same[0].setdefault(k, v)
+            continue
+        entry = dict(entry)
+        by_key.setdefault(key, []).append(entry)
+        out.append(entry)
     return out
 
 
@@ -208,87 +404,135 @@ def normalize_type(value: Any) -> tuple[str | None, list[str]]:
 
     >>> normalize_type("Journal Article"), normalize_type(["Review", "JournalArticle"])
     (('journal-article', []), ('journal-article', ['Review']))
+    >>> normalize_type(["JournalArticle", "Conference"]), normalize_type("Patent")
+    (('proceedings-article', ['JournalArticle']), (None, ['Patent']))
     """
     raw = [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
-    raw = [r.strip() for part in raw for r in part.split(",") if r.strip()]
-    types = [TYPES.get(r.lower()) for r in raw]
+    raw = list(dict.fromkeys(r.strip() for part in raw for r in part.split(",") if r.strip()))
+    types = [TYPES.get(r.lower()) or SUBTYPES.get(r.lower().replace(" ", "")) for r in raw]
     chosen = next((t for t in types if t and t != "journal-article"), None) or next((t for t in types if t), None)
-    kept = [r for r, t in zip(raw, types) if t is None or (r.lower().replace(" ", "-") != t and
-                                                            r.lower().replace(" ", "") != t.replace("-", ""))]
+    kept = [r for r, t in zip(raw, types) if t is None or t != chosen or r.lower().replace(" ", "") in SUBTYPES]
     return chosen, kept
+
+
+def _name_value(value: Any) -> tuple[Any, Any]:
+    """Return (a name, what else the value holds) from a string, a list of strings (Crossref's
+    ``container-title``) or an object with a name (S2's ``publicationVenue``)."""
+    if isinstance(value, list):
+        strings = [v for v in value if isinstance(v, str) and v.strip()]
+        if not strings:
+            return None, value
+        rest = [v for v in value if v is not strings[0] and not _empty(v)]
+        return strings[0], rest or None
+    if isinstance(value, Mapping):
+        return value.get("name"), {k: v for k, v in value.items() if k != "name" and not _empty(v)} or None
+    return value, None
+
+
+JOURNAL_FLAT = {"name": ("PeriodicalName", "venue", "journalName", "periodical", "container-title",
+                         "publicationVenue"),
+                "volume": ("volume",), "issue": ("issue",), "pages": ("pages", "page"),
+                "impact_factor": ("PeriodicalIF", "impactFactor"), "issn": ("ISSN", "issn")}
 
 
 def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, Any]]]:
     """Build ``journal`` from the journal object and its flat duplicates; return it and leftovers.
 
     ``"19 1"`` as a volume is volume 19, issue 1; pages ``"0"`` is a placeholder and dropped.
+    The name may also come from S2's ``venue`` and ``publicationVenue``, Crossref's
+    ``container-title`` list; a name that differs from the chosen one is a leftover, for ``extra``.
 
     >>> normalize_journal({"journal": {"name": "X", "volume": "19 1", "pages": "0"}, "PeriodicalIF": 0.7})[0]
     {'name': 'X', 'volume': '19', 'issue': '1', 'impact_factor': 0.7}
+    >>> normalize_journal({"container-title": ["Nature"], "volume": "Vol. 5, No. 2", "page": "1 - 9"})[0]
+    {'name': 'Nature', 'volume': '5', 'issue': '2', 'pages': '1-9'}
     """
     given = data.get("journal")
     journal: dict[str, Any] = dict(given) if isinstance(given, Mapping) else {}
     leftovers: list[tuple[str, Any]] = []
-    if isinstance(given, str):
-        journal["name"] = given
-    flat = {"name": ("PeriodicalName", "venue", "journalName", "periodical"), "volume": ("volume",),
-            "issue": ("issue",), "pages": ("pages",), "impact_factor": ("PeriodicalIF", "impactFactor")}
-    for field, keys in flat.items():
+    origin = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # where a value came from, for extra
+    if not isinstance(given, Mapping) and not _empty(given):
+        journal["name"], rest = _name_value(given)
+        if rest is not None:
+            leftovers.append(("journal", given))
+    for field, keys in JOURNAL_FLAT.items():
         for key in keys:
-            if _empty(data.get(key)):
+            value, rest = data.get(key), None
+            if _empty(value):
                 continue
-            value = data[key]
+            if field == "name":
+                value, rest = _name_value(value)
+            if _empty(value) or (not _empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
+                                 and fold(str(journal[field])) != fold(str(value))):
+                leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
+                continue
             if _empty(journal.get(field)):
                 journal[field] = value
-            elif str(journal[field]).strip() != str(value).strip() and fold(str(journal[field])) != fold(str(value)):
-                leftovers.append((key, value))
+                origin[field] = key
+            if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
+                leftovers.append((key, rest))
     out: dict[str, Any] = {}
     name = journal.pop("name", None)
     if isinstance(name, str) and name.strip():
         out["name"] = " ".join(name.split())
+    elif not _empty(name):
+        leftovers.append((origin["name"], name))
     for field in ("volume", "issue", "pages"):
         value = journal.pop(field, None)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and value.strip() and value.strip().lower() not in PLACEHOLDERS:
-            out[field] = value.strip()
+            out[field] = " ".join(value.split())
         elif not _empty(value) and not isinstance(value, str):
-            leftovers.append((f"journal.{field}", value))
+            leftovers.append((origin[field], value))
     if "volume" in out and "issue" not in out and (m := VOLUME_ISSUE.match(out["volume"])):
         out["volume"], out["issue"] = m.group(1), m.group(2)
+    elif "volume" in out and (m := VOLUME_LABEL.match(out["volume"])):
+        out["volume"] = m.group(1)
+    if "pages" in out and (m := PAGE_RANGE.match(out["pages"])):
+        out["pages"] = f"{m.group(1)}-{m.group(2)}"
     factor = journal.pop("impact_factor", None)
     number = to_number(factor)
     if number:
         out["impact_factor"] = number
     elif not _empty(factor) and number is None:
-        leftovers.append(("journal.impact_factor", factor))
+        leftovers.append((origin["impact_factor"], factor))
     for key, value in journal.items():
         if not _empty(value):
             out[key] = value
-    return out, leftovers
+    order = ("name", "volume", "issue", "pages", "impact_factor")
+    return dict(sorted(out.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))), leftovers
 
 
-DOI_KEYS = ("doi", "DOI", "DOIUrl", "doiUrl", "ListUrlMain", "url", "URL", "link")
+DOI_KEYS = ("doi", "DOI", "DOIUrl", "doiUrl", "ListUrlMain", "url", "URL", "link", "externalIds.DOI")
 URL_KEYS = ("url", "URL", "ListUrlMain", "link")
-DATE_KEYS = ("published", "publicationDate", "pubDate", "PubDate", "date", "year", "publicationYear")
-COUNT_KEYS = ("citation_count", "citationCount", "citedCount", "citedByCount")
+DATE_KEYS = ("published", "publicationDate", "pubDate", "PubDate", "date", "issued", "published-print",
+             "year", "publicationYear")
+COUNT_KEYS = ("citation_count", "citationCount", "citedCount", "citedByCount", "is-referenced-by-count")
 TYPE_KEYS = ("type", "publicationTypes", "publicationType", "PubType")
 AUTHOR_KEYS = ("authors", "author", "Authors", "Author")
-JOURNAL_KEYS = ("journal", "PeriodicalName", "venue", "journalName", "periodical", "volume", "issue", "pages",
-                "PeriodicalIF", "impactFactor")
+JOURNAL_KEYS = ("journal", *(k for keys in JOURNAL_FLAT.values() for k in keys))
 KEYWORD_KEYS = ("keywords", "Keywords", "keyword")
 KEYWORD_SEP = re.compile(r"\s*[;,，、；·]\s*")
 SOURCE_KEYS = {"platform": "platform", "PeriodicalId": "periodical_id", "FirstCategoryId": "category_id",
-               "paperid": "paper_id", "paperId": "paper_id", "Score": "score", "Total": "total"}
+               "paperid": "paper_id", "paperId": "paper_id", "corpusId": "corpus_id", "Score": "score",
+               "Total": "total"}
 RANKING_KEYS = {"JCR": ("jcr", "quartile"), "JCRName": ("jcr", "category"), "RegionNum": ("cas", "zone"),
                 "RegionCategory": ("cas", "category")}
-ID_KEYS = {"PMCID": "pmcid", "pmcid": "pmcid", "PMID": "pmid", "pmid": "pmid", "arxivId": "arxiv"}
+ID_KEYS = {"PMCID": "pmcid", "pmcid": "pmcid", "PMID": "pmid", "pmid": "pmid", "arxivId": "arxiv", "arxiv": "arxiv"}
+ID_NORMALIZERS: dict[str, Callable[[Any], str | None]] = {
+    "pmid": normalize_pmid, "pmcid": normalize_pmcid, "arxiv": normalize_arxiv}
+# Objects of ids (S2's externalIds): these keys become top-level ids, the others source ids.
+ID_CONTAINERS = ("externalIds", "external_ids", "ids")
+EXTERNAL_IDS = {"doi": "doi", "pubmed": "pmid", "pmid": "pmid", "pubmedcentral": "pmcid", "pmcid": "pmcid",
+                "pmc": "pmcid", "arxiv": "arxiv"}
+CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 RENAMED = {"isOpenAccess": "open_access", "openAccessPdf": "pdf_url", "fieldsOfStudy": "fields_of_study",
-           "EPubDate": "published_online"}
+           "EPubDate": "published_online", "published-online": "published_online"}
 # Fields of the normalized schema that pass through as they are (they are normalized already).
 KEPT = ("title", "language", "abstract", "copyright", "disclosure", "funding", "data_availability",
         "article_history", "orcid", "notes", "author_notes", "translations", "warnings", "pdf_url",
-        "open_access", "fields_of_study", "published_online", "publication_types", "pmid", "pmcid", "arxiv")
+        "open_access", "fields_of_study", "published_online", "publication_types")
 
 
 def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[Any], Any],
@@ -323,6 +567,52 @@ def _url(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")) else None
 
 
+def _put(target: dict[str, Any], key: str, value: Any, extra: dict[str, Any], extra_key: str) -> None:
+    """Set ``target[key]`` unless it holds another value already; then the new one goes to ``extra``."""
+    if _empty(target.get(key)):
+        target[key] = value
+    elif target[key] != value:
+        extra[extra_key] = value
+
+
+def _mapping(data: Mapping[str, Any], key: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data[key]`` as a dict; a value of another kind goes to ``extra`` under its key."""
+    value = data.get(key)
+    if isinstance(value, Mapping):
+        return dict(value)
+    if not _empty(value):
+        extra[key] = value
+    return {}
+
+
+def _flatten_ids(data: Mapping[str, Any], source: dict[str, Any],
+                 extra: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Spread S2's ``externalIds`` out: return (the fields with them, which of them are record ids).
+
+    DOI joins the DOI candidates (as ``externalIds.DOI``); PubMed, PubMedCentral and ArXiv are
+    ids (``externalIds.PubMed`` -> ``pmid``); ids the schema has no field for (CorpusId, DBLP,
+    MAG) go to ``source`` in snake case (``corpus_id``).
+    """
+    view = dict(data)
+    ids = dict(ID_KEYS)
+    for container in ID_CONTAINERS:
+        if not isinstance(data.get(container), Mapping):
+            continue
+        del view[container]
+        for key, value in data[container].items():
+            if _empty(value):
+                continue
+            target = EXTERNAL_IDS.get(str(key).lower())
+            if target == "doi":
+                view["externalIds.DOI"] = value
+            elif target:
+                view[f"{container}.{key}"] = value
+                ids[f"{container}.{key}"] = target
+            else:
+                _put(source, CAMEL.sub("_", str(key)).lower(), value, extra, f"{container}.{key}")
+    return view, ids
+
+
 def normalize_fields(record: Record) -> Record:
     """Map fields onto the normalized schema: bare DOI, author objects, journal, ISO dates, ints.
 
@@ -330,7 +620,9 @@ def normalize_fields(record: Record) -> Record:
     ``ListUrlMain`` = the DOI's URL), types them wrongly (``citationCount: "0"``) and fills gaps
     with placeholders (``pages: "0"``). Each value lands in one typed field; one that does not
     fit is kept under ``extra``; the aggregator's own ids go under ``source``, rankings under
-    ``rankings``.
+    ``rankings``. S2 and Crossref records map too: ``externalIds`` (DOI, PubMed, PubMedCentral,
+    ArXiv to ``doi``/``pmid``/``pmcid``/``arxiv``, the rest to ``source``), ``venue`` and
+    ``publicationVenue``, ``container-title``, ``issued`` date-parts, ``given``/``family`` authors.
 
     >>> r = normalize_fields(Record({"doi": "DOI: 10.1000/ABC", "citationCount": "7", "authors": "A B; C D"}))
     >>> r.data["doi"], r.data["citation_count"], r.data["authors"]
@@ -338,8 +630,13 @@ def normalize_fields(record: Record) -> Record:
     """
     data = record.data
     out: dict[str, Any] = {}
-    extra: dict[str, Any] = dict(data.get("extra") or {})
-    consumed: set[str] = {"extra"}
+    extra: dict[str, Any] = {}
+    extra.update(_mapping(data, "extra", extra))
+    source = _mapping(data, "source", extra)
+    rankings: dict[str, Any] = {k: dict(v) if isinstance(v, Mapping) else v
+                                for k, v in _mapping(data, "rankings", extra).items()}
+    consumed: set[str] = {"extra", "source", "rankings"}
+    view, ids = _flatten_ids(data, source, extra)
 
     def take(keys: tuple[str, ...]) -> tuple[str, ...]:
         consumed.update(keys)
@@ -349,12 +646,26 @@ def normalize_fields(record: Record) -> Record:
         if not _empty(data.get(key)):
             out[key] = data[key]
     consumed.update(KEPT)
-    out["authors"] = normalize_authors(next((data[k] for k in take(AUTHOR_KEYS) if not _empty(data.get(k))), None))
-    for key in AUTHOR_KEYS[1:]:
-        if not _empty(data.get(key)) and normalize_authors(data[key]) != out["authors"]:
+    if isinstance(out.get("title"), list):  # Crossref: a list of titles
+        titles = [t for t in out["title"] if not _empty(t)]
+        out["title"] = titles[0] if titles and isinstance(titles[0], str) else None
+        if titles[1:] or out["title"] is None:
+            extra["title"] = data["title"]
+    authors: list[dict] = []
+    for key in take(AUTHOR_KEYS):
+        if _empty(data.get(key)):
+            continue
+        entries, unnamed = _author_entries(data[key])
+        if unnamed:
+            extra[key] = unnamed if entries else data[key]
+        if authors and entries and _dedupe_authors(entries) != _dedupe_authors(authors):
             extra[key] = data[key]
+        elif not authors:
+            authors = entries
+    out["authors"] = _dedupe_authors(authors)
+    truncated = any(isinstance(v := data.get(k), str) and AUTHOR_ET_AL.search(v) for k in AUTHOR_KEYS)
     doi_extra: dict[str, Any] = {}
-    out["doi"] = _first(data, take(DOI_KEYS), normalize_doi, doi_extra)
+    out["doi"] = _first(view, take(DOI_KEYS), normalize_doi, doi_extra)
     urls: dict[str, Any] = {}
     out["url"] = _first({k: v for k, v in data.items() if k in URL_KEYS and normalize_doi(v) in (None, out["doi"])
                          and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
@@ -362,51 +673,79 @@ def normalize_fields(record: Record) -> Record:
         if normalize_doi(value) is not None or _url(value) is None or key not in URL_KEYS:
             extra[key] = value
     extra.update(urls)
-    out["keywords"] = _keywords(next((data[k] for k in take(KEYWORD_KEYS) if not _empty(data.get(k))), None))
+    keywords: list[str] = []
+    for key in take(KEYWORD_KEYS):
+        keywords.extend(_keywords(data.get(key)) or ())
+    out["keywords"] = _keywords(keywords)
     journal, leftovers = normalize_journal(data)
     take(JOURNAL_KEYS)
+    if (m := ARXIV_VOLUME.match(str(journal.get("volume", "")))) and normalize_arxiv(m.group(1)):
+        view["journal.volume"] = m.group(1)
+        ids["journal.volume"] = "arxiv"
+        del journal["volume"]
     out["journal"] = journal
     extra.update(leftovers)
     out["published"] = _first(data, take(DATE_KEYS), normalize_date, extra,
                               lambda a, b: a.startswith(b) or b.startswith(a))
-    out["type"], raw_types = normalize_type(next((data[k] for k in take(TYPE_KEYS) if not _empty(data.get(k))), None))
+    if out["published"] is None:
+        out["published"] = next((y for k in DATE_KEYS if (y := year_of(data.get(k)))), None)
+    type_values: list[Any] = []
+    for key in take(TYPE_KEYS):
+        value = data.get(key)
+        if isinstance(value, (str, list)):
+            type_values.extend([value] if isinstance(value, str) else value)
+        elif not _empty(value):
+            extra[key] = value
+    out["type"], raw_types = normalize_type(type_values)
     if raw_types:
         out["publication_types"] = list(dict.fromkeys([*(data.get("publication_types") or []), *raw_types]))
-    count = _first(data, take(COUNT_KEYS), to_int, extra)
+    count = _first(data, take(COUNT_KEYS), to_count, extra)
     out["citation_count"] = count
     for key, target in RENAMED.items():
         if key in data:
             consumed.add(key)
             value = data[key]
-            if key == "openAccessPdf" and isinstance(value, Mapping):
+            if key == "openAccessPdf" and isinstance(value, Mapping):  # S2: {url, status, license}
+                rest = {k: v for k, v in value.items() if k != "url" and not _empty(v)}
+                if rest:
+                    extra[key] = rest
                 value = value.get("url")
-            if key == "EPubDate":
+            if target == "published_online":
                 value = normalize_date(value) or value
                 if value == out.get("published"):
                     continue
             if key == "fieldsOfStudy" and isinstance(value, str):
                 value = _keywords(value)
-            if not _empty(value) and _empty(out.get(target)):
-                out[target] = value
-    source: dict[str, Any] = dict(data.get("source") or {})
-    rankings: dict[str, Any] = {k: dict(v) for k, v in (data.get("rankings") or {}).items() if isinstance(v, Mapping)}
-    consumed.update(("source", "rankings"))
-    for key, value in data.items():
+            if not _empty(value):
+                _put(out, target, value, extra, key)
+    for key, value in view.items():
         if key in consumed or _empty(value):
             continue
         if key in SOURCE_KEYS:
-            source.setdefault(SOURCE_KEYS[key], value)
+            _put(source, SOURCE_KEYS[key], value, extra, key)
         elif key in RANKING_KEYS:
             group, field = RANKING_KEYS[key]
-            rankings.setdefault(group, {}).setdefault(field, to_int(value) if field == "zone" and to_int(value) else value)
-        elif key in ID_KEYS:
-            out.setdefault(ID_KEYS[key], value)
+            if not isinstance(rankings.setdefault(group, {}), dict):
+                extra[key] = value
+                continue
+            zone = to_int(value) if field == "zone" else None
+            _put(rankings[group], field, zone if zone else value, extra, key)
+        elif key in ids:
+            normalized = ID_NORMALIZERS[ids[key]](value)
+            if normalized is None:
+                extra[key] = value
+            else:
+                _put(out, ids[key], normalized, extra, key)
         else:
             extra[key] = value
+    if normalize_arxiv(out["doi"] or "") and _empty(out.get("arxiv")):
+        out["arxiv"] = normalize_arxiv(out["doi"])
     out["source"], out["rankings"], out["extra"] = source, rankings, extra
     new = {k: v for k, v in out.items() if not _empty(v)}
     if isinstance(data.get("citationCount"), str) and count is None:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
+    if truncated:
+        new = add_warning(new, "normalize_fields", "authors", "the author list ends with 'et al.': it is incomplete")
     if new == data:
         return record
     reasons = {key: destination(key, value) for key, value in data.items() if new.get(key) is not value}
@@ -414,7 +753,8 @@ def normalize_fields(record: Record) -> Record:
 
 
 GROUPS = ((AUTHOR_KEYS, "authors"), (DOI_KEYS, "doi or url"), (JOURNAL_KEYS, "journal"), (DATE_KEYS, "published"),
-          (COUNT_KEYS, "citation_count"), (TYPE_KEYS, "type"), (KEYWORD_KEYS, "keywords"))
+          (COUNT_KEYS, "citation_count"), (TYPE_KEYS, "type"), (KEYWORD_KEYS, "keywords"),
+          (ID_CONTAINERS, "doi, pmid, pmcid, arxiv and source"))
 
 
 def destination(key: str, value: Any) -> str:
