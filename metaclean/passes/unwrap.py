@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 import orjson
 
@@ -14,7 +14,8 @@ RECORD_FIELDS = ("resultStr", "result_str", "resultJson", "raw", "json")
 RECORD_KEYS = frozenset({"title", "authors", "doi", "abstract", "journal", "publicationDate", "DOIUrl"})
 MAX_LAYERS = 64  # a string encoded more often than this is not data, it is an accident
 MAX_WITNESSES = 64
-BROKEN_JSON = re.compile(r'\s*"?\[?\s*\{\s*\\?"')  # starts like an object with a key: JSON, not prose
+# Starts like an object with a key and its colon: JSON, not prose (a title may open with "{").
+BROKEN_JSON = re.compile(r'\s*"?\[?\s*\{\s*\\*"[^"\\]{0,200}\\*"\s*:')
 JSON_ARRAY_START = re.compile(r"\[\s*(?:[\"{\[\]]|-?\d+(?:\.\d+)?\s*[,\]]|true|false|null)")
 
 
@@ -58,6 +59,41 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+def _has_json(value: Any, depth: int = 0) -> bool:
+    """Return True when a string in ``value`` (or in the objects inside it) looks like JSON."""
+    if isinstance(value, str):
+        return _looks_like_json(value)
+    if isinstance(value, Mapping) and depth < MAX_LAYERS:
+        return any(_has_json(v, depth + 1) for v in value.values())
+    return False
+
+
+def merge_witness(outer: Any, inner: Any) -> tuple[Any, Any]:
+    """Return (``outer`` with its empty parts filled from ``inner``, what ``inner`` says differently).
+
+    Objects merge key by key, so an empty ``journal.name`` is filled while a different
+    ``journal.pages`` stays with the witness; the second item is None when nothing differs.
+
+    >>> merge_witness({"name": "", "pages": "0"}, {"name": "Sensors", "pages": "12"})
+    ({'name': 'Sensors', 'pages': '0'}, {'pages': '12'})
+    """
+    if isinstance(outer, Mapping) and isinstance(inner, Mapping):
+        merged, rest = dict(outer), {}
+        for key, value in inner.items():
+            if _is_empty(value):
+                continue
+            if _is_empty(merged.get(key)):
+                merged[key] = value
+            else:
+                merged[key], differs = merge_witness(merged[key], value)
+                if differs is not None:
+                    rest[key] = differs
+        return merged, rest or None
+    if _is_empty(outer):
+        return inner, None
+    return outer, None if outer == inner or _is_empty(inner) else inner
+
+
 def _is_record(value: Any) -> bool:
     return isinstance(value, dict) and len(RECORD_KEYS.intersection(value)) >= 2
 
@@ -75,28 +111,39 @@ def unwrap_json(record: Record) -> Record:
     >>> r.data["title"], r.data["doi"], "resultStr" in r.data
     ('T', '10.1/x', False)
     """
-    if not any(isinstance(v, str) and _looks_like_json(v) for v in record.data.values()):
+    if not _has_json(record.data) and not any(v == "null" for k, v in record.data.items() if k in RECORD_FIELDS):
         return record
     data: dict[str, Any] = dict(record.data)
     witnesses = list(record.witnesses)
     reasons: dict[str, str] = {}
-    # Inner records found in inner records go on the queue: bounded, iterative, no recursion.
+    warnings: list[tuple[str, str]] = []
+    # Inner records found in inner records, and objects holding JSON strings, go on the queue:
+    # bounded, iterative, no recursion. Each dict on it is a copy this pass owns.
     queue: list[tuple[str, dict]] = [("", data)]
     while queue and len(witnesses) < MAX_WITNESSES:
         prefix, current = queue.pop(0)
         for key in list(current):
             value = current[key]
+            name = f"{prefix}{key}"
+            if isinstance(value, Mapping) and _has_json(value):
+                current[key] = dict(value)
+                queue.append((f"{name}.", current[key]))
+                continue
+            if key in RECORD_FIELDS and value == "null":  # the aggregator's "no inner copy"
+                del current[key]
+                reasons[name] = "JSON null: no inner copy"
+                continue
             if not (isinstance(value, str) and _looks_like_json(value)):
                 continue
             decoded, layers, error = decode_layers(value)
-            name = f"{prefix}{key}"
             if error is not None or layers == 0:
-                if current is data and (key in RECORD_FIELDS or BROKEN_JSON.match(value)):
-                    del data[key]
-                    data["extra"] = {**(data.get("extra") or {}), key: value}
-                    data = add_warning(data, "unwrap_json", f"extra.{key}",
-                                       f"looks like JSON but does not parse ({error}); kept verbatim")
-                    reasons[f"extra.{key}"] = "string that is not valid JSON"
+                if key in RECORD_FIELDS or BROKEN_JSON.match(value):
+                    if current is data:
+                        del data[key]
+                        data["extra"] = {**(data.get("extra") or {}), key: value}
+                        name = f"extra.{key}"
+                        reasons[name] = "string that is not valid JSON"
+                    warnings.append((name, f"looks like JSON but does not parse ({error}); kept verbatim"))
                 continue
             if _is_record(decoded) or key in RECORD_FIELDS:
                 del current[key]
@@ -106,22 +153,29 @@ def unwrap_json(record: Record) -> Record:
                     witnesses.append(Witness(name, inner))
                 elif not _is_empty(decoded) and current is data:
                     data["extra"] = {**(data.get("extra") or {}), key: decoded}
-                reasons[key] = f"decoded {layers} layer(s) of JSON"
+                reasons[name] = f"decoded {layers} layer(s) of JSON"
             else:
                 current[key] = decoded
                 reasons[name] = f"decoded {layers} layer(s) of JSON"
-    # Merge: each witness fills what the outer record lacks; what it has the same is dropped;
-    # what it has different stays in the witness for restore_originals and, finally, extra.
+    # Merge: each witness fills what the outer record lacks (in objects too: an empty
+    # journal.name); what it has the same is dropped; what it has different stays in the
+    # witness for restore_originals and, finally, extra.
     merged: list[Witness] = []
     for w in witnesses[len(record.witnesses):]:
         rest: dict[str, Any] = {}
         for key, value in w.data.items():
             if _is_empty(value):
                 continue
-            if _is_empty(data.get(key)) and key not in RECORD_FIELDS:
-                data[key] = value
-                reasons[key] = f"filled from {w.source}"
-            elif data.get(key) != value:
+            if key in RECORD_FIELDS:
                 rest[key] = value
+                continue
+            before = data.get(key)
+            data[key], differs = merge_witness(before, value)
+            if data[key] != before:
+                reasons[key] = f"filled from {w.source}"
+            if differs is not None:
+                rest[key] = differs
         merged.append(Witness(w.source, rest))
+    for field_path, message in warnings:
+        data = add_warning(data, "unwrap_json", field_path, message)
     return record.with_data(data, reasons, witnesses=(*record.witnesses, *merged))
