@@ -48,6 +48,7 @@ PERSON_NAME_PARTS = frozenset({"name", "full_name", "fullname", "literal", "give
 SKIPPED_FIELDS = frozenset({"warnings"})  # our own output, written by the passes
 
 
+@lru_cache(maxsize=4096)
 def is_multiline_field(path: str) -> bool:
     """Return True for fields whose text keeps its paragraph breaks (abstracts, notes).
 
@@ -64,6 +65,7 @@ def _is_author_key(key: str) -> bool:
     return key in NAME_FIELDS or ("author" in key and not any(w in key for w in NOT_NAMES))
 
 
+@lru_cache(maxsize=4096)
 def is_name_field(path: str) -> bool:
     """Return True for fields that hold person names (``authors``, ``authors.name``, ``AuthorCN``).
 
@@ -227,7 +229,8 @@ def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
 
 LATIN1_HIGH = "".join(chr(c) for c in range(0x80, 0x100))
 CP1252_HIGH = bytes(range(0x80, 0x100)).decode("sloppy-windows-1252")
-LEGACY_TOKEN = re.compile(f"[^\\x00-\\x20]*[{re.escape(LATIN1_HIGH + CP1252_HIGH)}]{{2}}[^\\x00-\\x20]*")
+LEGACY_PAIR = re.compile(f"[{re.escape(LATIN1_HIGH + CP1252_HIGH)}]{{2}}")
+SPACE_OR_CONTROL = re.compile("[\\x00-\\x20]")
 LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
 # Big5 and Shift-JIS take ASCII bytes as second bytes, so Western words with accented capitals
 # decode too ("BÄDÄÑ" -> "B饉麵"): from them, a character glued to a Latin letter is not believed.
@@ -282,28 +285,77 @@ def fix_cjk_legacy(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_cjk_legacy("EDUCAÇÃO, Jürgen Müller, «Über», MÄ£ÄM BÄDÄÑ")[1]
     ()
     """
+    pair = LEGACY_PAIR.search(text)
+    if pair is None:
+        return text, ()
+    pieces: list[str] = []
     fixes: list[str] = []
-
-    def replace(match: re.Match) -> str:
-        found = _redecode_legacy(match.group())
-        if found is None:
-            return match.group()
-        fixes.append(found[1])
-        return found[0]
-
-    fixed = LEGACY_TOKEN.sub(replace, text)
-    return fixed, tuple(dict.fromkeys(fixes))
+    done = 0
+    while pair:  # widen each pair of high characters to its run of non-space characters
+        start = pair.start()
+        while start > done and text[start - 1] > " ":
+            start -= 1
+        space = SPACE_OR_CONTROL.search(text, pair.end())
+        end = space.start() if space else len(text)
+        found = _redecode_legacy(text[start:end])
+        if found is not None:
+            pieces.append(text[done:start] + found[0])
+            fixes.append(found[1])
+            done = end
+        pair = LEGACY_PAIR.search(text, end)
+    if not fixes:
+        return text, ()
+    return "".join(pieces) + text[done:], tuple(dict.fromkeys(fixes))
 
 
 # --- 4. Western mojibake: ftfy -----------------------------------------------------------------
 
-# Every character a byte 0x80-0xFF becomes in one of the codepages ftfy undoes, plus C1 controls
-# and surrogates: text without any of them cannot hold mojibake ftfy would fix.
-MOJIBAKE_CHARS = re.compile(
-    "[" + re.escape("".join(sorted({
-        c for enc in CHARMAP_ENCODINGS for c in bytes(range(0x80, 0x100)).decode(enc, "replace")
-    } - {"\ufffd"}))) + "\ud800-\udfff]"
+
+
+def _charmap(byte_values: bytes) -> dict[str, str]:
+    """What these bytes become in each codepage ftfy undoes: {encoding: characters}."""
+    return {enc: byte_values.decode(enc, "replace").replace("\ufffd", "") for enc in CHARMAP_ENCODINGS}
+
+
+def _char_class(chars: str) -> str:
+    return re.escape("".join(sorted(set(chars))))
+
+
+# UTF-8 mojibake is a lead byte followed by a continuation byte, both read in the same codepage
+# (ftfy's lossy forms put ? or U+FFFD for the second one); or a lead byte followed by a space where
+# a no-break space (A0) was lost (not in MacRoman, as in ftfy); or C1 controls (Latin-1 read for Windows-1252); or surrogates.
+# A line with none of these is never given to ftfy, so curly quotes, dashes and accented letters
+# ("ção": a lead and a continuation, but not in one codepage) cost a regex search or two.
+UTF8_LEADS = _charmap(bytes(range(0xC2, 0xF5)))
+UTF8_CONTINUATIONS = _charmap(bytes(range(0x80, 0xC0)))
+A0_LEADS = "".join(v for enc, v in _charmap(b"\xc2\xc3\xc5\xce\xd0\xd9\xe2\xe3\xf0").items() if enc != "macroman")
+MOJIBAKE_PAIRS = frozenset(
+    lead + cont
+    for enc in CHARMAP_ENCODINGS for lead in UTF8_LEADS[enc] for cont in UTF8_CONTINUATIONS[enc] + "?\ufffd"
+) | {lead + " " for lead in A0_LEADS}
+MOJIBAKE_PAIR = re.compile(
+    f"[{_char_class(''.join(UTF8_LEADS.values()))}][{_char_class(''.join(UTF8_CONTINUATIONS.values()) + ' ?')}\ufffd]"
 )
+C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+
+
+def may_hold_mojibake(text: str) -> bool:
+    """Cheap test: could ftfy find UTF-8 mojibake in ``text``?
+
+    >>> may_hold_mojibake("Organizações “quoted” – fine"), may_hold_mojibake("OrganizaÃ§Ãµes")
+    (False, True)
+    """
+    return C1_OR_SURROGATE.search(text) is not None or _has_mojibake_pair(text)
+
+
+def _has_mojibake_pair(text: str) -> bool:
+    match = MOJIBAKE_PAIR.search(text)
+    while match:  # pairs overlap ("çÃ©"), so each search starts one character on
+        if match.group() in MOJIBAKE_PAIRS:
+            return True
+        match = MOJIBAKE_PAIR.search(text, match.start() + 1)
+    return False
+
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
     fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
@@ -338,17 +390,17 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_mojibake("Jos\u00c3\u00a9 \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d")
     ('José “quoted”', ('mojibake: utf-8 read as windows-1252',))
     """
-    if not MOJIBAKE_CHARS.search(text):
+    if not may_hold_mojibake(text):
         return text, ()
     out, names = [], []
-    for line in text.splitlines(keepends=True) if "\n" in text else (text,):
-        if MOJIBAKE_CHARS.search(line):
+    for line in text.split("\n"):
+        if may_hold_mojibake(line):
             fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
             if fixed != line:
                 names.extend(_describe(plan or []))
                 line = unicodedata.normalize("NFC", fixed)
         out.append(line)
-    return "".join(out), tuple(dict.fromkeys(names))
+    return "\n".join(out), tuple(dict.fromkeys(names))
 
 
 # --- 5. UTF-8 read as GBK / Shift-JIS ------------------------------------------------------------
@@ -427,13 +479,15 @@ def remove_invisibles(text: str) -> tuple[str, tuple[str, ...]]:
 
 # A lone no-break, thin or ideographic space is correct text; runs and line breaks are not.
 LINE_WS = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]")
-LINE_WS_TODO = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]|^\s|\s$")
 PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
-PARA_SEP = re.compile(r"\u2029")
-PARA_SPACE = re.compile(r"[^\S\n]{2,}|[\t\v\f]")
-PARA_EDGE = re.compile(r"[^\S\n]*\n[^\S\n]*")
 PARA_GAP = re.compile(r"\n{3,}")
-PARA_TODO = re.compile(r"[\r\u2028\u2029\x85\t\v\f]|[^\S\n]{2,}|[^\S\n]\n|\n[^\S\n]|\n{3,}|^\s|\s$")
+
+
+def _may_need_folding(text: str, multiline: bool) -> bool:
+    """Cheap test (odd spaces aside, which the caller has looked for): might folding change the text?"""
+    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
+        return True
+    return ("\n\n\n" in text or " \n" in text or "\n " in text) if multiline else "\n" in text
 
 
 def fold_whitespace(text: str, *, multiline: bool = False) -> str:
@@ -446,9 +500,9 @@ def fold_whitespace(text: str, *, multiline: bool = False) -> str:
     """
     if not multiline:
         return LINE_WS.sub(" ", text).strip()
-    text = PARA_SEP.sub("\n\n", PARA_BREAK.sub("\n", text))
-    text = PARA_GAP.sub("\n\n", PARA_EDGE.sub("\n", PARA_SPACE.sub(" ", text)))
-    return text.strip()
+    text = PARA_BREAK.sub("\n", text).replace("\u2029", "\n\n")
+    lines = (LINE_WS.sub(" ", line).strip() for line in text.split("\n"))
+    return PARA_GAP.sub("\n\n", "\n".join(lines)).strip()
 
 
 # --- the chain ---------------------------------------------------------------------------------
@@ -462,30 +516,57 @@ class Repair(NamedTuple):
 
 
 # Printable ASCII with none of & < and no stray whitespace: nothing in this pass applies to it.
-ASCII_TODO = re.compile(r"[&<\x00-\x08\x0b-\x1f\x7f]|\s\s|[\t\n\r]|^\s|\s$")
-ASCII_CONTROL = re.compile(r"[&<\x00-\x08\x0e-\x1f\x7f]")
+# Any character some fix starts from, except the two-character mojibake patterns: markup, control
+# and invisible characters, odd spaces, C1 controls, surrogates, damage marks, Han (UTF-8 read
+# as GBK). One class, so one fast search rules most strings out.
+SUSPECT_CHAR = re.compile(
+    "[&<\x00-\x09\x0b-\x1f\x7f-\x9f\xa0\xad\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060"
+    "\u206a-\u206f\u3000\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufeff\ufff9-\ufffb\ufffd\ud800-\udfff]"
+)
+
+
+def _nothing_to_do(text: str, multiline: bool, layout: bool) -> bool:
+    """Cheap test, a few searches at C speed: is there certainly nothing to repair in ``text``?"""
+    if SUSPECT_CHAR.search(text):
+        return False
+    if layout and (text[:1].isspace() or text[-1:].isspace() or "  " in text or (
+            "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))):
+        return False
+    return text.isascii() or not (LEGACY_PAIR.search(text) or _has_mojibake_pair(text))
+
+
+INVISIBLE_SET = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\x7f" + "".join(map(chr, (*range(0x00, 0x09), *range(0x0E, 0x20),
+                                                               *range(0x206A, 0x2070), *range(0xFFF9, 0xFFFC))))
+)
+ODD_SPACE_SET = frozenset("\t\r\v\f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
 
 def _one_round(text: str, multiline: bool, layout: bool) -> tuple[str, list[str]]:
+    """Run the fixes once; each runs only if a character it starts from is in the text."""
     fixes: list[str] = []
+    seen = set(SUSPECT_CHAR.findall(text))
 
     def step(name: str, fixed: str) -> None:
-        nonlocal text
+        nonlocal text, seen
         if fixed != text:
             fixes.append(name)
             text = fixed
+            seen = set(SUSPECT_CHAR.findall(text))
 
-    if "&" in text:
+    if "&" in seen:
         step("html entities", decode_entities(text))
-    if "<" in text:
+    if "<" in seen:
         step(_tag_kind(text), strip_tags(text, multiline=multiline))
     if not text.isascii():
         for fixer in (fix_cjk_legacy, fix_mojibake, fix_utf8_as_cjk):
-            fixed, names = fixer(text)
-            step(", ".join(names) or fixer.__name__, fixed)
-    fixed, names = remove_invisibles(text)
-    step(", ".join(names) or "invisible characters", fixed)
-    if layout and (PARA_TODO if multiline else LINE_WS_TODO).search(text):
+            if fixer is not fix_utf8_as_cjk or any("\u3400" <= c <= "\ufaff" for c in seen):
+                fixed, names = fixer(text)
+                step(", ".join(names) or fixer.__name__, fixed)
+    if not INVISIBLE_SET.isdisjoint(seen):
+        fixed, names = remove_invisibles(text)
+        step(", ".join(names) or "invisible characters", fixed)
+    if layout and (not ODD_SPACE_SET.isdisjoint(seen) or _may_need_folding(text, multiline)):
         step("whitespace", fold_whitespace(text, multiline=multiline))
     return text, fixes
 
@@ -505,8 +586,8 @@ def repair_string(text: str, *, multiline: bool = False, names: bool = False, la
     >>> repair_string("Mart n J tte", names=True)
     Repair(text='Mart n J tte', fixes=(), damage=("a letter lost as a space: 'Mart n'", "a letter lost as a space: 'J tte'"))
     """
-    if text.isascii() and not names and not (ASCII_TODO if layout else ASCII_CONTROL).search(text):
-        return Repair(text)
+    if _nothing_to_do(text, multiline, layout):
+        return Repair(text, (), find_damage(text, names=True) if names else ())
     fixes: list[str] = []
     for _ in range(MAX_ROUNDS):
         fixed, round_fixes = _one_round(text, multiline, layout)
@@ -524,6 +605,7 @@ DAMAGE = re.compile(
     "(?P<fffd>\ufffd+)|(?P<kunkun>(?:锟斤拷)+)|(?P<tang>烫{3,}|屯{3,})"
     f"|(?P<remnant>â€|[ÃÂ][{REMNANT_TAIL}]|(?<=[a-z])Ã(?=[\\sa-z]|$))"
 )
+DAMAGE_CHAR = re.compile("[\ufffd锟烫屯âÃÂ]")
 DAMAGE_MESSAGES = {
     "fffd": "replacement character U+FFFD: the original characters are lost",
     "kunkun": "'锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost",
@@ -532,7 +614,7 @@ DAMAGE_MESSAGES = {
 }
 # Name particles that are written in lower case: not a lost letter.
 PARTICLES = frozenset(
-    "a al ap bin binti bint ben d da das de dei del della der des di do dos du e el et i ibn "
+    "al ap bin binti bint ben d da das de dei del della der des di do dos du e el et i ibn "
     "la le les lo op te ten ter und van von vom y zu zum zur and".split()
 )
 LOST_LETTER = re.compile(r"\b[A-Z][a-z]*(?: (?P<tail>[a-z]+)\b(?![.'’-]))")
@@ -548,8 +630,12 @@ def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
     ()
     """
     found: list[str] = []
-    for match in DAMAGE.finditer(text):
-        found.append(DAMAGE_MESSAGES[match.lastgroup].format(match.group()))
+    end = 0
+    for hit in DAMAGE_CHAR.finditer(text):  # a fast class search, then the full pattern right there
+        match = DAMAGE.match(text, hit.start()) if hit.start() >= end else None
+        if match:
+            found.append(DAMAGE_MESSAGES[match.lastgroup].format(match.group()))
+            end = match.end()
     if names:
         for match in LOST_LETTER.finditer(text):
             if match.group("tail") not in PARTICLES:
@@ -565,21 +651,37 @@ Reasons = dict[str, list[str]]
 Damages = list[tuple[str, str]]
 
 
+# Printable ASCII without & or < and without stray spaces: nothing in this pass applies to it.
+ASCII_SUSPECT = re.compile(r"[&<\x00-\x1f\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _field_kind(path: str) -> tuple[bool, bool]:
+    return is_multiline_field(path), is_name_field(path)
+
+
 def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages) -> Any:
     """Return ``value`` with every string repaired, the same object when nothing changed."""
     if isinstance(value, str):
-        repair = repair_string(value, multiline=is_multiline_field(path), names=is_name_field(path))
+        multiline, names = _field_kind(path)
+        if (not names and value.isascii() and not ASCII_SUSPECT.search(value) and "  " not in value
+                and not value[:1].isspace() and not value[-1:].isspace()):
+            return value  # the common case, decided without a call
+        repair = repair_string(value, multiline=multiline, names=names)
         if repair.fixes:
             reasons.setdefault(path, []).extend(repair.fixes)
         damages.extend((path, message) for message in repair.damage)
         return repair.text if repair.text != value else value
-    if isinstance(value, Mapping):
-        items = {
-            key: item if key in SKIPPED_FIELDS and not path else
-            _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages)
-            for key, item in value.items()
-        }
-        return value if all(items[k] is v for k, v in value.items()) else items
+    if isinstance(value, (dict, Mapping)):
+        changed: dict | None = None
+        for key, item in value.items():
+            if key in SKIPPED_FIELDS and not path:
+                continue
+            new = _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages)
+            if new is not item:
+                changed = dict(value) if changed is None else changed
+                changed[key] = new
+        return value if changed is None else changed
     if isinstance(value, (list, tuple)):
         items = [_repair_value(item, path, reasons, damages) for item in value]
         return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
