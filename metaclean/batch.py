@@ -1,29 +1,70 @@
-"""Clean whole inputs: files, directories, stdin; write each output in its input's shape.
+"""Clean whole inputs: files, folders, stdin; in parallel worker processes; outputs in input order.
 
-The CLI configures a run and reports on it; this module reads, cleans and writes. A file that
-fails is a ``FileReport`` with issues, never an exception that stops the run.
+The CLI configures a run and reports on it; this module reads, cleans and writes. The unit of
+work is a *chunk*: a whole file, or a slice of a JSONL file or stream cut on line boundaries.
+Workers clean chunks and return rendered bytes; the parent writes them in input order, each
+output file atomically. A file that fails is a report with issues, never an exception that stops
+the run.
 """
 from __future__ import annotations
 
+import collections
+import multiprocessing
+import os
 import sys
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from metaclean import io
-from metaclean.pipeline import PASSES, Pass, Result, clean
-from metaclean.record import Issue
+from metaclean.pipeline import PASSES, Pass, clean
+from metaclean.record import Change, Issue
 
-OnResult = Callable[[str, "int | None", Result], None]
 STDIN = "-"
+CHUNK_BYTES = 1 << 20  # JSONL is cut into slices of about this size for the workers
 
 
 class Job(NamedTuple):
-    """One input to clean: a path (or ``-``), the name used in messages, its output path if any."""
+    """One input to clean: a path (or ``-``), the name used in messages, its path relative to its root."""
 
     source: str
     name: str
     rel: Path
+
+
+class Options(NamedTuple):
+    """How to clean: which passes, what to record, what to write."""
+
+    passes: tuple[Pass, ...] = PASSES
+    explain: bool = False
+    to: str = "json"
+    write: bool = True
+
+
+class Chunk(NamedTuple):
+    """A piece of work: a whole input (``data`` None: the worker reads ``job``), or bytes of JSONL lines."""
+
+    job: Job
+    index: int
+    data: bytes | None = None
+    first_line: int = 1
+    last: bool = True
+
+
+class Done(NamedTuple):
+    """What a worker made of a chunk: the rendered output and everything the run reports."""
+
+    chunk: Chunk
+    shape: str | None
+    output: bytes
+    read: int
+    written: int
+    changed: int
+    issues: tuple[Issue, ...]
+    changes: tuple[tuple[int | None, tuple[Change, ...]], ...]
+    touched: dict[str, int]
+    seconds: float
 
 
 class FileReport(NamedTuple):
@@ -36,6 +77,7 @@ class FileReport(NamedTuple):
     changed: int
     issues: tuple[Issue, ...]
     seconds: float
+    touched: dict[str, int]
 
 
 def plan(paths: Sequence[str]) -> tuple[list[Job], list[Issue]]:
@@ -55,96 +97,307 @@ def plan(paths: Sequence[str]) -> tuple[list[Job], list[Issue]]:
     return jobs, issues
 
 
-def _records(
-    parsed: io.Parsed, name: str, passes: Sequence[Pass], explain: bool, issues: list[Issue],
-    on_result: OnResult | None, counts: list[int],
-) -> Iterator[dict]:
+def clean_chunk(chunk: Chunk, options: Options) -> Done:
+    """Read, clean and render one chunk. Runs in a worker process; never raises for bad input."""
+    start = time.perf_counter()
+    issues: list[Issue] = []
+    name = chunk.job.name
+    try:
+        if chunk.data is None:
+            parsed = io.read_path(Path(chunk.job.source))
+        elif chunk.index or not chunk.last:
+            parsed = io.Parsed(io.JSONL, io.json_lines(chunk.data.split(b"\n"), chunk.first_line))
+        else:
+            parsed = io.read_stream(_BytesStream(chunk.data))
+    except io.InputError as exc:
+        return _failed(chunk, Issue(name, exc.line, str(exc)), start)
+    except OSError as exc:
+        return _failed(chunk, Issue(name, None, f"cannot read: {exc.strerror or exc}"), start)
+    shape = io.ARRAY if options.to == "csl" else parsed.shape
+    read = written = changed = 0
+    explained: list[tuple[int | None, tuple[Change, ...]]] = []
+    touched: collections.Counter[str] = collections.Counter()
+    records: list[dict] = []
     for item in parsed.items:
-        counts[0] += 1
+        read += 1
         if item.issue is not None:
             issues.append(item.issue._replace(file=name))
             continue
-        result = clean(item.value, passes, explain=explain, page=item.page, file=name, line=item.line)
-        if on_result is not None:
-            on_result(name, item.line, result)
+        result = clean(item.value, options.passes, explain=options.explain, page=item.page, file=name, line=item.line)
         issues.extend(result.issues)
+        touched.update(result.touched)
+        if result.changes:
+            explained.append((item.line, result.changes))
         if result.record is None:
             continue
-        if result.record != item.value:
-            counts[2] += 1
-        counts[1] += 1
-        yield result.record
-
-
-def _open(job: Job, stdin: IO[bytes] | None) -> io.Parsed:
-    if job.source == STDIN:
-        return io.read_stream(stdin or sys.stdin.buffer)
-    return io.read_path(Path(job.source))
-
-
-def process(
-    job: Job, *, output: Path | None, sink: IO[bytes] | None = None, passes: Sequence[Pass] = PASSES,
-    explain: bool = False, to: str = "json", on_result: OnResult | None = None, claimed: set[Path] | None = None,
-    stdin: IO[bytes] | None = None, write: bool = True,
-) -> FileReport:
-    """Read, clean and write one input; return its report. Never raises for bad input.
-
-    With ``output`` (a folder) the input's tree is mirrored there, written atomically; without it,
-    records go to ``sink`` (stdout) as they are cleaned. ``claimed`` holds the output paths already
-    written in this run: a second input that maps onto one is an issue, not an overwrite.
-    """
-    start = time.perf_counter()
-    issues: list[Issue] = []
-    counts = [0, 0, 0]
-
-    def report(target: str | None) -> FileReport:
-        return FileReport(job.name, target, counts[0], counts[1], counts[2], tuple(issues),
-                          time.perf_counter() - start)
-
-    try:
-        parsed = _open(job, stdin)
-    except io.InputError as exc:
-        issues.append(Issue(job.name, exc.line, str(exc)))
-        return report(None)
-    except OSError as exc:
-        issues.append(Issue(job.name, None, f"cannot read: {exc.strerror or exc}"))
-        return report(None)
-    shape = io.ARRAY if to == "csl" else parsed.shape
-    records: Iterable[dict] = _records(parsed, job.name, passes, explain, issues, on_result, counts)
-    if to == "csl":
+        written += 1
+        changed += result.record != item.value
+        records.append(result.record)
+    if options.to == "csl":
         from metaclean.export.csl import to_csl
 
-        records = (to_csl(r) for r in records)
-    if not write:
-        for _ in records:
-            pass
-        return report(None)
-    target: Path | None = None
-    if output is not None:
-        target = output / io.output_name(job.rel, shape)
-        if claimed is not None:
-            if target in claimed:
-                issues.append(Issue(job.name, None, f"would overwrite {target}, written from another input; skipped"))
-                return report(None)
-            claimed.add(target)
-    writer = io.AtomicWriter(target) if target is not None else None
+        records = [to_csl(r) for r in records]
+    output = io.render_body(shape, records) if options.write else b""
+    return Done(chunk, shape, output, read, written, changed, tuple(issues), tuple(explained), dict(touched),
+                time.perf_counter() - start)
+
+
+def _failed(chunk: Chunk, issue: Issue, start: float) -> Done:
+    raw = chunk.data.decode("utf-8", "replace") if chunk.data is not None and chunk.job.source == STDIN else None
+    return Done(chunk, None, b"", 0, 0, 0, (issue._replace(raw=raw),), (), {}, time.perf_counter() - start)
+
+
+class _BytesStream:
+    """The smallest readable stream over bytes, for io.read_stream."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self.data) if n < 0 else self.pos + n
+        out, self.pos = self.data[self.pos:end], min(end, len(self.data))
+        return out
+
+
+def chunks(job: Job, stdin: IO[bytes] | None = None) -> Iterator[Chunk]:
+    """Cut one input into chunks: JSONL into slices on line boundaries, anything else whole.
+
+    Only the head of a file is read here to tell JSONL from the rest; a whole-file chunk is read
+    by the worker. Standard input is read here, since workers cannot share it.
+    """
+    if job.source == STDIN:
+        stream: IO[bytes] = stdin or sys.stdin.buffer
+    else:
+        try:
+            stream = open(job.source, "rb")  # noqa: SIM115 - closed below, or by the generator's end
+        except OSError:
+            yield Chunk(job, 0)  # the worker reports why it cannot be read
+            return
+    with stream:
+        head = stream.read(io.HEAD_BYTES)
+        if job.source != STDIN and not io.sniff_jsonl(head):
+            yield Chunk(job, 0)
+            return
+        if not io.sniff_jsonl(head):
+            yield Chunk(job, 0, head + stream.read())
+            return
+        yield from _slices(job, head, stream)
+
+
+def _slices(job: Job, head: bytes, stream: IO[bytes]) -> Iterator[Chunk]:
+    pending, line, index = head, 1, 0
+    while True:
+        block = stream.read(CHUNK_BYTES)
+        pending += block
+        cut = pending.rfind(b"\n") + 1 if block else len(pending)
+        if block and (cut == 0 or cut < CHUNK_BYTES // 2):
+            continue
+        piece, pending = pending[:cut], pending[cut:]
+        if piece or index == 0 or not block:
+            yield Chunk(job, index, piece, line, last=not block)
+            line += piece.count(b"\n")
+            index += 1
+        if not block:
+            return
+
+
+Submit = Callable[[Chunk], "Future[Done] | Done"]
+
+
+def run(
+    jobs: Iterable[Job], options: Options, workers: int = 1, stdin: IO[bytes] | None = None,
+) -> Iterator[Done]:
+    """Clean the chunks of ``jobs``, in ``workers`` processes; yield what each gave, in input order.
+
+    At most a few chunks per worker are in flight, so memory stays flat however large the input;
+    with one worker everything runs in this process.
+    """
+    tasks = (c for job in jobs for c in chunks(job, stdin))
+    if workers <= 1:
+        for chunk in tasks:
+            yield clean_chunk(chunk, options)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    window: collections.deque[Future[Done]] = collections.deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            for chunk in tasks:
+                window.append(pool.submit(clean_chunk, chunk, options))
+                if len(window) >= 2 * workers:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        except BaseException:
+            for future in window:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
     try:
-        for chunk in io.render(shape, records):
-            (writer or sink).write(chunk)  # type: ignore[union-attr]
-        if writer is not None:
-            if counts[1] == 0 and shape != io.JSONL and shape != io.ARRAY:
-                writer.abort()
-                return report(None)
-            writer.commit()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        if writer is not None:
-            writer.abort()
-        issues.append(Issue(job.name, None, f"cannot write {target or 'output'}: {exc.strerror or exc}"))
-        return report(None)
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Output:
+    """The output of one job while its chunks arrive: where it goes, and what was written so far."""
+
+    def __init__(self, job: Job, target: Path | None, sink: IO[bytes] | None, shape: str | None) -> None:
+        self.job, self.target, self.shape = job, target, shape
+        self.writer = io.AtomicWriter(target) if target is not None else None
+        self.stream = self.writer or sink
+        self.items = 0
+        self.read = self.written = self.changed = 0
+        self.issues: list[Issue] = []
+        self.touched: collections.Counter[str] = collections.Counter()
+        self.seconds = 0.0
+        self.failed = False
+        if self.stream is not None and shape == io.ARRAY:
+            self.stream.write(b"[")
+
+    def add(self, done: Done) -> None:
+        self.read += done.read
+        self.written += done.written
+        self.changed += done.changed
+        self.issues.extend(done.issues)
+        self.touched.update(done.touched)
+        self.seconds += done.seconds
+        if self.stream is None or self.failed or not done.output:
+            return
+        try:
+            if self.shape == io.ARRAY:
+                self.stream.write(b",\n" if self.items else b"\n")
+            self.stream.write(done.output)
+            self.items += done.written
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self._fail(exc)
+
+    def close(self) -> FileReport:
+        target = None
+        try:
+            if self.stream is not None and not self.failed and self.shape == io.ARRAY:
+                self.stream.write(b"\n]\n" if self.items else b"]\n")
+            if self.writer is not None and not self.failed:
+                if self.written or self.shape in (io.JSONL, io.ARRAY):
+                    self.writer.commit()
+                    target = str(self.target)
+                else:
+                    self.writer.abort()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self._fail(exc)
+        return FileReport(self.job.name, target, self.read, self.written, self.changed, tuple(self.issues),
+                          self.seconds, dict(self.touched))
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+
+    def _fail(self, exc: OSError) -> None:
+        self.failed = True
+        self.abort()
+        self.issues.append(Issue(self.job.name, None, f"cannot write {self.target or 'output'}: {exc.strerror or exc}"))
+
+
+def collect(
+    dones: Iterable[Done], *, output: Path | None = None, sink: IO[bytes] | None = None, in_place: bool = False,
+    write: bool = True, claimed: set[Path] | None = None,
+) -> Iterator[FileReport]:
+    """Write what the workers made, in input order; yield one report per input as it completes.
+
+    With ``output`` (a folder) the inputs' tree is mirrored there; with ``in_place`` each file is
+    replaced; otherwise records go to ``sink``. Every file is written atomically. An output path
+    claimed by an earlier input is an issue, not an overwrite.
+    """
+    claimed = set() if claimed is None else claimed
+    current: _Output | None = None
+    try:
+        for done in dones:
+            if done.chunk.index == 0:
+                current = _start(done, output, sink, in_place, write, claimed)
+            assert current is not None
+            current.add(done)
+            if done.chunk.last:
+                report, current = current.close(), None
+                yield report
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        if current is not None:
+            current.abort()
         raise
-    return report(str(target) if target else None)
+
+
+def _start(done: Done, output: Path | None, sink: IO[bytes] | None, in_place: bool, write: bool,
+           claimed: set[Path]) -> _Output:
+    job = done.chunk.job
+    if not write or done.shape is None:
+        return _Output(job, None, None, done.shape)
+    target = None
+    if in_place and job.source != STDIN:
+        target = Path(job.source)
+    elif output is not None:
+        target = output / io.output_name(job.rel, done.shape)
+    if target is None:
+        return _Output(job, None, sink, done.shape)
+    if target in claimed:
+        out = _Output(job, None, None, done.shape)
+        out.issues.append(Issue(job.name, None, f"would overwrite {target}, written from another input; skipped"))
+        return out
+    claimed.add(target)
+    try:
+        return _Output(job, target, None, done.shape)
+    except OSError as exc:
+        out = _Output(job, None, None, done.shape)
+        out.issues.append(Issue(job.name, None, f"cannot write {target}: {exc.strerror or exc}"))
+        return out
+
+
+class Summary:
+    """Totals over a run, for the closing table and ``--report``: records, issues, repairs, slow files."""
+
+    SLOWEST = 5
+
+    def __init__(self) -> None:
+        self.inputs = self.read = self.written = self.changed = 0
+        self.failed_inputs = 0
+        self.issues = 0
+        self.touched: collections.Counter[str] = collections.Counter()
+        self.times: list[tuple[float, str]] = []
+        self.started = time.perf_counter()
+
+    def add(self, report: FileReport) -> None:
+        """Count one input's report."""
+        self.inputs += 1
+        self.read += report.read
+        self.written += report.written
+        self.changed += report.changed
+        self.issues += len(report.issues)
+        self.failed_inputs += bool(report.issues)
+        self.touched.update(report.touched)
+        self.times.append((report.seconds, report.name))
+        if len(self.times) > 4 * self.SLOWEST:
+            self.times = sorted(self.times, reverse=True)[: self.SLOWEST]
+
+    def add_issue(self) -> None:
+        """Count an issue found outside any input (a path that does not exist)."""
+        self.issues += 1
+        self.failed_inputs += 1
+
+    def to_json(self) -> dict:
+        """Return the summary as a JSON-ready dict (the ``--report`` format)."""
+        seconds = time.perf_counter() - self.started
+        return {
+            "inputs": self.inputs, "inputs_with_issues": self.failed_inputs, "records_read": self.read,
+            "records_written": self.written, "records_changed": self.changed,
+            "records_failed": self.read - self.written, "issues": self.issues,
+            "repairs_by_pass": dict(self.touched.most_common()), "seconds": round(seconds, 3),
+            "records_per_second": round(self.read / seconds, 1) if seconds else None,
+            "slowest_inputs": [{"file": name, "seconds": round(s, 3)}
+                               for s, name in sorted(self.times, reverse=True)[: self.SLOWEST]],
+        }

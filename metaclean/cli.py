@@ -1,18 +1,20 @@
 """The command line: parse options, open inputs, call the library, write outputs. Nothing else."""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import IO, List, Optional
+from typing import IO, Iterator, List, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from metaclean import __version__, batch, io
-from metaclean.pipeline import PASSES, Result, select_passes
+from metaclean.pipeline import PASSES, select_passes
 from metaclean.schema import json_schema
 
 app = typer.Typer(
@@ -20,7 +22,7 @@ app = typer.Typer(
     help="Turn damaged scraped scholarly-metadata records into clean, normalized JSON.",
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-EXIT_OK, EXIT_ISSUES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ISSUES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SHOWN = 120  # characters of a value shown by --explain on the terminal
 
 
@@ -29,6 +31,16 @@ class Format(str, Enum):
 
     json = "json"
     csl = "csl"
+
+
+PATHS = typer.Argument(..., help="Files, folders (recursed) or - for stdin.")
+ONLY = typer.Option([], "--only", help="Run only these passes (repeat, or comma-separate).")
+SKIP = typer.Option([], "--skip", help="Skip these passes (repeat, or comma-separate).")
+JOBS = typer.Option(0, "--jobs", "-j", help="Worker processes; 0 (default): all cores.")
+QUIET = typer.Option(False, "--quiet", "-q", help="Print only errors: no progress bar, no summary.")
+DEBUG = typer.Option(False, "--debug", help="Show tracebacks for internal errors.")
+REPORT = typer.Option(None, "--report", help="Write the run's summary as JSON to this file.")
+ERRORS = typer.Option(None, "--errors", help="Write every input that failed, as JSONL, to this file.")
 
 
 def _names(values: List[str]) -> list[str]:
@@ -61,86 +73,189 @@ def main(
     """metaclean: clean scraped scholarly metadata."""
 
 
-@app.command("clean")
-def clean_command(
-    paths: List[str] = typer.Argument(..., help="Files, directories (recursed) or - for stdin."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder to write to, mirroring the inputs' tree. Default: stdout."),
-    to: Format = typer.Option(Format.json, "--to", help="json: normalized records; csl: CSL-JSON items."),
-    only: List[str] = typer.Option([], "--only", help="Run only these passes (repeat, or comma-separate)."),
-    skip: List[str] = typer.Option([], "--skip", help="Skip these passes (repeat, or comma-separate)."),
-    explain: bool = typer.Option(False, "--explain", help="Print, per record, which pass changed which field (stderr)."),
-    explain_to: Optional[Path] = typer.Option(None, "--explain-to", help="Write the explanation as JSONL to this file."),
-    errors: Optional[Path] = typer.Option(None, "--errors", help="Write every input that failed, as JSONL, to this file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for internal errors."),
-) -> None:
-    """Clean records: page dumps, JSON objects, JSON arrays or JSONL, in their own shape."""
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a kill cleans up like Ctrl-C: no half-written file stays behind
+
+
+def _progress(dones: Iterator[batch.Done], total: int | None, quiet: bool) -> Iterator[batch.Done]:
+    if quiet or not err.is_terminal:
+        yield from dones
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
+               TextColumn("{task.fields[files]} files, {task.fields[records]} records, {task.fields[rate]}/s"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("cleaning", total=total or None, files=0, records=0, rate=0)
+        files = records = 0
+        for done in dones:
+            files += done.chunk.last
+            records += done.read
+            size = len(done.chunk.data) if done.chunk.data is not None else _size(done.chunk.job)
+            bar.advance(task, size)
+            elapsed = bar.tasks[0].elapsed or 1e-9
+            bar.update(task, files=files, records=records, rate=f"{records / elapsed:,.0f}")
+            yield done
+
+
+def _size(job: batch.Job) -> int:
+    try:
+        return os.stat(job.source).st_size if job.source != batch.STDIN else 0
+    except OSError:
+        return 0
+
+
+def _summary_table(summary: batch.Summary) -> None:
+    from rich.table import Table
+
+    data = summary.to_json()
+    table = Table(title="metaclean", show_header=False, title_justify="left")
+    for label, key in (("inputs", "inputs"), ("records read", "records_read"), ("records written", "records_written"),
+                       ("records failed", "records_failed"), ("records/s", "records_per_second"),
+                       ("inputs with issues", "inputs_with_issues")):
+        table.add_row(label, f"{data[key]:,}" if isinstance(data[key], int) else str(data[key]))
+    for name, count in data["repairs_by_pass"].items():
+        table.add_row(f"  changed by {name}", f"{count:,}")
+    for slow in data["slowest_inputs"][:3]:
+        table.add_row("  slow input", f"{escape(slow['file'])} ({slow['seconds']} s)")
+    err.print(table)
+
+
+def _run(
+    paths: List[str], *, output: Optional[Path], to: Format, only: List[str], skip: List[str], explain: bool,
+    explain_to: Optional[Path], errors: Optional[Path], report: Optional[Path], jobs: int, in_place: bool,
+    quiet: bool, debug: bool, check: bool,
+) -> int:
+    """Clean (or, for ``check``, only compare) the inputs; print what happened; return the exit code."""
     try:
         passes = select_passes(_names(only), _names(skip))
     except ValueError as exc:
         raise _usage(str(exc)) from None
     if output is not None and output.exists() and not output.is_dir():
         raise _usage(f"--output {output} exists and is not a folder")
+    if in_place and (output is not None or batch.STDIN in paths):
+        raise _usage("--in-place rewrites files: it takes no --output and no - (stdin)")
     if paths.count(batch.STDIN) > 1:
         raise _usage("- (stdin) can be given once")
-    jobs, issues = batch.plan(paths)
-    if not jobs and issues:
+    jobs_list, issues = batch.plan(paths)
+    if not jobs_list and issues:
         for issue in issues:
             err.print(f"[red]error:[/red] {escape(str(issue))}")
         raise typer.Exit(EXIT_USAGE)
-    explain_file: IO[bytes] | None = explain_to.open("wb") if explain_to else None
-    errors_file: IO[bytes] | None = errors.open("wb") if errors else None
-
-    def on_result(name: str, line: int | None, result: Result) -> None:
-        if explain and result.changes:
-            err.print(f"[bold]{escape(name)}{f':{line}' if line else ''}[/bold]")
-            for c in result.changes:
-                why = f"  [dim]({escape(c.reason)})[/dim]" if c.reason else ""
-                err.print(f"  [cyan]{c.pass_name}[/cyan] {escape(c.field)}: "
-                          f"{escape(_short(c.before))} → {escape(_short(c.after))}{why}")
-        if explain_file is not None:
-            for c in result.changes:
-                explain_file.write(io.dumps({"file": name, "line": line, **c.to_json()}) + b"\n")
-
+    workers = jobs or batch.default_workers()
+    if batch.STDIN in paths and workers > 1 and len(jobs_list) == 1:
+        workers = min(workers, 2)
+    options = batch.Options(passes, explain or bool(explain_to) or check, to.value, write=not check)
+    summary = batch.Summary()
     stdout = sys.stdout.buffer
-    claimed: set[Path] = set()
-    reports = []
-    try:
-        for job in jobs:
-            report = batch.process(job, output=output, sink=stdout, passes=passes, explain=explain or bool(explain_to),
-                                   to=to.value, on_result=on_result, claimed=claimed)
-            reports.append(report)
-            for issue in report.issues:
-                err.print(f"[red]error:[/red] {escape(str(issue))}")
-                if errors_file is not None:
-                    errors_file.write(io.dumps(issue.to_json()) + b"\n")
-            if output is None:
-                stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (| head): stop quietly, without a traceback on exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(EXIT_OK) from None
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/yellow]: outputs written so far are complete; the rest were not written")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if debug:
-            raise
-        err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))} (--debug shows where)")
-        raise typer.Exit(EXIT_ISSUES) from None
-    finally:
-        for f in (explain_file, errors_file):
-            if f is not None:
-                f.close()
+    would_change = 0
+    signal.signal(signal.SIGTERM, _terminate)
+    with contextlib.ExitStack() as files:
+        explain_file: IO[bytes] | None = files.enter_context(explain_to.open("wb")) if explain_to else None
+        errors_file: IO[bytes] | None = files.enter_context(errors.open("wb")) if errors else None
+        try:
+            total = sum(_size(j) for j in jobs_list)
+            dones = _progress(batch.run(jobs_list, options, workers), total, quiet)
+            dones = _report_changes(dones, explain and not check, explain_file, check)
+            for rep in batch.collect(dones, output=output, sink=stdout, in_place=in_place, write=not check):
+                summary.add(rep)
+                would_change += rep.changed
+                for issue in rep.issues:
+                    err.print(f"[red]error:[/red] {escape(str(issue))}")
+                    if errors_file is not None:
+                        errors_file.write(io.dumps(issue.to_json()) + b"\n")
+                if output is None and not check:
+                    stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, without a traceback on exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/yellow]: every output written is complete; run again to finish")
+            return EXIT_INTERRUPTED
+        except Exception as exc:
+            if debug:
+                raise
+            err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                      "(--debug shows where)")
+            return EXIT_ISSUES
     for issue in issues:
+        summary.add_issue()
         err.print(f"[red]error:[/red] {escape(str(issue))}")
-    failed = sum(bool(r.issues) for r in reports) + len(issues)
+    if report is not None:
+        report.write_bytes(io.dumps(summary.to_json(), pretty=True) + b"\n")
     if not quiet:
-        records = sum(r.written for r in reports)
-        read = sum(r.read for r in reports)
-        err.print(f"[dim]metaclean: {records} of {read} records cleaned from {len(reports)} input(s)"
-                  f"{f'; {failed} with issues' if failed else ''}[/dim]")
-    raise typer.Exit(EXIT_ISSUES if failed else EXIT_OK)
+        if err.is_terminal:
+            _summary_table(summary)
+        else:
+            data = summary.to_json()
+            err.print(f"[dim]metaclean: {data['records_written']} of {data['records_read']} records "
+                      f"{'checked' if check else 'cleaned'} from {data['inputs']} input(s)"
+                      f"{f'; {summary.failed_inputs} with issues' if summary.failed_inputs else ''}[/dim]")
+    if check and would_change:
+        err.print(f"{would_change} record(s) would change")
+    return EXIT_ISSUES if summary.failed_inputs or (check and would_change) else EXIT_OK
+
+
+def _report_changes(dones: Iterator[batch.Done], show: bool, file: IO[bytes] | None,
+                    check: bool) -> Iterator[batch.Done]:
+    for done in dones:
+        name = done.chunk.job.name
+        for line, changes in done.changes:
+            where = f"{name}:{line}" if line else name
+            if show:
+                err.print(f"[bold]{escape(where)}[/bold]")
+                for c in changes:
+                    why = f"  [dim]({escape(c.reason)})[/dim]" if c.reason else ""
+                    err.print(f"  [cyan]{c.pass_name}[/cyan] {escape(c.field)}: "
+                              f"{escape(_short(c.before))} → {escape(_short(c.after))}{why}")
+            if check:
+                fields = ", ".join(dict.fromkeys(f"{c.pass_name}:{c.field}" for c in changes))
+                typer.echo(f"{where}: would change {fields}")
+            if file is not None:
+                for c in changes:
+                    file.write(io.dumps({"file": name, "line": line, **c.to_json()}) + b"\n")
+        yield done
+
+
+@app.command("clean")
+def clean_command(
+    paths: List[str] = PATHS,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder to write to, mirroring the inputs' tree. Default: stdout."),
+    in_place: bool = typer.Option(False, "--in-place", help="Rewrite each input file with its cleaned records, atomically."),
+    to: Format = typer.Option(Format.json, "--to", help="json: normalized records; csl: CSL-JSON items."),
+    only: List[str] = ONLY,
+    skip: List[str] = SKIP,
+    explain: bool = typer.Option(False, "--explain", help="Print, per record, which pass changed which field (stderr)."),
+    explain_to: Optional[Path] = typer.Option(None, "--explain-to", help="Write the explanation as JSONL to this file."),
+    errors: Optional[Path] = ERRORS,
+    report: Optional[Path] = REPORT,
+    jobs: int = JOBS,
+    quiet: bool = QUIET,
+    debug: bool = DEBUG,
+) -> None:
+    """Clean records: page dumps, JSON objects, JSON arrays or JSONL, in their own shape."""
+    raise typer.Exit(_run(paths, output=output, to=to, only=only, skip=skip, explain=explain, explain_to=explain_to,
+                          errors=errors, report=report, jobs=jobs, in_place=in_place, quiet=quiet, debug=debug,
+                          check=False))
+
+
+@app.command("check")
+def check_command(
+    paths: List[str] = PATHS,
+    only: List[str] = ONLY,
+    skip: List[str] = SKIP,
+    errors: Optional[Path] = ERRORS,
+    report: Optional[Path] = REPORT,
+    jobs: int = JOBS,
+    quiet: bool = QUIET,
+    debug: bool = DEBUG,
+) -> None:
+    """Clean without writing: list what would change; exit 1 if anything would (for CI and pre-commit)."""
+    raise typer.Exit(_run(paths, output=None, to=Format.json, only=only, skip=skip, explain=False, explain_to=None,
+                          errors=errors, report=report, jobs=jobs, in_place=False, quiet=quiet, debug=debug,
+                          check=True))
 
 
 @app.command("passes")

@@ -96,7 +96,8 @@ def _describe(exc: Exception) -> str:
     return f"invalid JSON: {message}"
 
 
-def _json_lines(lines: Iterable[bytes | str], first_line: int = 1) -> Iterator[Item]:
+def json_lines(lines: Iterable[bytes | str], first_line: int = 1) -> Iterator[Item]:
+    """Parse JSONL lines (numbered from ``first_line``) into items; a bad line is an item with an issue."""
     for n, line in enumerate(lines, first_line):
         if not line.strip():
             continue
@@ -156,7 +157,7 @@ def parse_text(text: str) -> Parsed:
         return Parsed(OBJECT, [Item(None, value)])
     lines = text.splitlines()
     if _looks_jsonl(lines[:50]):
-        return Parsed(JSONL, _json_lines(lines))
+        return Parsed(JSONL, json_lines(lines))
     if stripped[0] == "{":
         offset = len(text) - len(stripped)
         try:
@@ -170,15 +171,25 @@ def parse_text(text: str) -> Parsed:
     raise InputError(_describe(whole_error), _error_line(whole_error))
 
 
+def sniff_jsonl(head: bytes) -> bool:
+    """Tell from the first bytes of an input whether it is JSONL (UTF-8, one object per line).
+
+    >>> sniff_jsonl(b'{"a": 1}\n{"a": 2}\n'), sniff_jsonl(b'{"a": 1}\n\xe5\xbc\x95\n')
+    (True, False)
+    """
+    if any(head.startswith(bom) for bom, enc in BOMS if enc != "utf-8-sig") or b"\x00" in head:
+        return False
+    first_lines = head.split(b"\n", 3)
+    if len(first_lines) < 2:
+        return False
+    return _looks_jsonl([ln.decode("utf-8", "replace") for ln in first_lines[:3]])
+
+
 def read_stream(stream: IO[bytes]) -> Parsed:
     """Read an input stream; JSONL is read lazily line by line, so memory stays flat."""
     head = stream.read(HEAD_BYTES)
-    first_lines = head.split(b"\n", 3)
-    is_bom = any(head.startswith(bom) for bom, enc in BOMS if enc != "utf-8-sig")
-    if not is_bom and len(first_lines) > 2 and b"\x00" not in head:
-        probe = [ln.decode("utf-8", "replace") for ln in first_lines[:3]]
-        if _looks_jsonl(probe):
-            return Parsed(JSONL, _json_lines(_chain_lines(head, stream)))
+    if sniff_jsonl(head):
+        return Parsed(JSONL, json_lines(_chain_lines(head, stream)))
     return parse_text(decode(head + stream.read()))
 
 
@@ -238,19 +249,17 @@ def dumps(value: Any, *, pretty: bool = False) -> bytes:
     return orjson.dumps(value, option=JSON_WRITE | (orjson.OPT_INDENT_2 if pretty else 0))
 
 
-def render(shape: str, records: Iterable[dict]) -> Iterator[bytes]:
-    """Yield the bytes of an output in the input's shape: one object, an array, or JSONL lines."""
+def render_body(shape: str, records: Iterable[dict]) -> bytes:
+    """Return the bytes of records in an output's shape, without an array's brackets.
+
+    JSONL: one compact line each; an array: pretty items joined by commas (the writer adds the
+    brackets, so that an array can be written in pieces); one object: pretty, with a newline.
+    """
     if shape == JSONL:
-        for record in records:
-            yield dumps(record) + b"\n"
-    elif shape == ARRAY:
-        yield b"["
-        for n, record in enumerate(records):
-            yield (b",\n" if n else b"\n") + dumps(record, pretty=True)
-        yield b"\n]\n"
-    else:
-        for record in records:
-            yield dumps(record, pretty=True) + b"\n"
+        return b"".join(dumps(record) + b"\n" for record in records)
+    if shape == ARRAY:
+        return b",\n".join(dumps(record, pretty=True) for record in records)
+    return b"".join(dumps(record, pretty=True) + b"\n" for record in records)
 
 
 class AtomicWriter:

@@ -14,11 +14,24 @@ Pass = Callable[[Record], Record]
 
 
 class Result(NamedTuple):
-    """What cleaning one input record gave: the clean record, its changes, its issues."""
+    """What cleaning one input record gave: the clean record, its changes, its issues.
+
+    ``touched`` names the passes that changed the record (known even without ``explain``).
+    """
 
     record: dict | None
     changes: tuple[Change, ...] = ()
     issues: tuple[Issue, ...] = ()
+    touched: tuple[str, ...] = ()
+
+
+class Run(NamedTuple):
+    """The passes' work on one record: the result, every change (with explain), issues, passes that changed it."""
+
+    record: Record
+    changes: list[Change]
+    issues: list[Issue]
+    touched: list[str]
 
 
 def select_passes(only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[Pass, ...]:
@@ -58,14 +71,15 @@ def _reason(reasons: Mapping[str, str], path: str) -> str:
 def run_passes(
     record: Record, passes: Sequence[Pass] = PASSES, *, explain: bool = False, file: str | None = None,
     line: int | None = None,
-) -> tuple[Record, list[Change], list[Issue]]:
-    """Run ``passes`` over ``record`` in order; return the result, its changes and its issues.
+) -> Run:
+    """Run ``passes`` over ``record`` in order; return the result, its changes, issues and touching passes.
 
     A pass that raises is skipped for this record and reported as an Issue naming the pass and
     the input; the record goes on through the remaining passes.
     """
     changes: list[Change] = []
     issues: list[Issue] = []
+    touched: list[str] = []
     for p in passes:
         name = p.__name__
         try:
@@ -73,13 +87,15 @@ def run_passes(
         except Exception as exc:  # a pass bug must not take the batch down: report it as data
             issues.append(Issue(file, line, f"pass failed: {type(exc).__name__}: {exc}", name))
             continue
-        if explain and new is not record:
-            for path, b, a in diff(record.data, new.data):
-                changes.append(Change(name, path, b, a, _reason(new.reasons, path)))
-        if new.reasons:
-            new = new.evolve(reasons={})
+        if new is not record:
+            touched.append(name)
+            if explain:
+                for path, b, a in diff(record.data, new.data):
+                    changes.append(Change(name, path, b, a, _reason(new.reasons, path)))
+            if new.reasons:
+                new = new.evolve(reasons={})
         record = new
-    return record, changes, issues
+    return Run(record, changes, issues, touched)
 
 
 def clean(
@@ -90,10 +106,8 @@ def clean(
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         return Result(None, (), (Issue(file, line, f"expected a JSON object, found {kind}"),))
-    record, changes, issues = run_passes(
-        Record(data, page=page), passes, explain=explain, file=file, line=line
-    )
-    return Result(finish(record), tuple(changes), tuple(issues))
+    run = run_passes(Record(data, page=page), passes, explain=explain, file=file, line=line)
+    return Result(finish(run.record), tuple(run.changes), tuple(run.issues), tuple(run.touched))
 
 
 def clean_record(data: dict, *, passes: Sequence[Pass] = PASSES) -> dict:

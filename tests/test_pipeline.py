@@ -108,8 +108,8 @@ def test_a_failing_pass_is_an_issue_not_a_crash() -> None:
         """Fail."""
         raise KeyError("boom")
 
-    record, changes, issues = run_passes(Record({"title": "T"}), (explode, *PASSES), file="f.json", line=4)
-    assert record.data["title"] == "T"
+    record, changes, issues, touched = run_passes(Record({"title": "T"}), (explode, *PASSES), file="f.json", line=4)
+    assert record.data["title"] == "T" and "explode" not in touched
     assert issues and issues[0].pass_name == "explode" and "boom" in issues[0].message
     assert str(issues[0]).startswith("f.json:4: [explode]")
 
