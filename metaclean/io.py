@@ -174,7 +174,7 @@ def parse_text(text: str) -> Parsed:
 def sniff_jsonl(head: bytes) -> bool:
     """Tell from the first bytes of an input whether it is JSONL (UTF-8, one object per line).
 
-    >>> sniff_jsonl(b'{"a": 1}\n{"a": 2}\n'), sniff_jsonl(b'{"a": 1}\n\xe5\xbc\x95\n')
+    >>> sniff_jsonl(b'{"a": 1}\\n{"a": 2}\\n'), sniff_jsonl(b'{"a": 1}\\n\\xe5\\xbc\\x95\\n')
     (True, False)
     """
     if any(head.startswith(bom) for bom, enc in BOMS if enc != "utf-8-sig") or b"\x00" in head:
