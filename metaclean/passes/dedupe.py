@@ -1,11 +1,14 @@
 """dedupe_fields: keep each value once, fold what the witnesses still hold into ``extra``."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from metaclean.passes.normalize import fold, normalize_fields
 from metaclean.record import Record
 from metaclean.schema import ordered
+
+LETTER = re.compile(r"[^\W\d_]")
 
 
 def _empty(value: Any) -> bool:
@@ -55,10 +58,23 @@ def _strings(value: Any, into: set[str]) -> set[str]:
 
 
 def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: set[str]) -> bool:
-    """Return True when ``{key: value}``, normalized, says nothing the kept fields do not already say."""
-    if isinstance(value, str) and fold(value) in kept_strings:
+    """Return True when ``{key: value}``, normalized, says nothing the kept fields do not already say.
+
+    A text equal to any kept text is a duplicate wherever it is (a ``TitleCN`` kept as
+    ``translations.zh.title``); short codes and numbers are not (issue ``"2"`` is no duplicate of
+    volume ``"2"``). A value that normalizes only in part (``"Spring 2023"`` gives the year)
+    is never a duplicate.
+
+    >>> kept = {"journal": {"name": "Sensors", "volume": "2"}, "published": "2023"}
+    >>> [is_duplicate(k, v, kept, _strings(kept, set())) for k, v in
+    ...  (("PeriodicalName", "SENSORS"), ("issue", "2"), ("publicationDate", "Spring 2023"), ("year", 2023))]
+    [True, False, False, True]
+    """
+    if isinstance(value, str) and fold(value) in kept_strings and len(value) >= 4 and LETTER.search(value):
         return True
     normalized = normalize_fields(Record({key: value})).data
+    if normalized.get("extra"):
+        return False
     normalized = {k: v for k, v in normalized.items() if k not in ("extra", "warnings")}
     return bool(normalized) and contained(normalized, kept)
 
