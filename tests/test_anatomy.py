@@ -409,3 +409,53 @@ def test_notes_from_real_records(s2_records: list[dict]) -> None:
                              f"A. RoeA. Roe is a researcher.")
         assert list(anatomy.notes) == notes
         assert anatomy.author_notes == "A. Roe is a researcher."
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SENTENCE = st.lists(st.sampled_from(["data", "model", "we", "study", "in", "1998", "p.", "12", "war",
+                                     "coup", "2.4", "19:3", "https://x.org/12", "(2004),", "ibid"]),
+                    min_size=1, max_size=12).map(lambda ws: " ".join(ws).capitalize() + ".")
+PARTS = [("KEYWORDS: ", "keywords"), ("Disclosure statement", "disclosure"), ("FundingThe ", "funding"),
+         ("Notes1 ", "notes"), ("Additional information", "author_notes")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(abstract=st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join),
+       tail=st.lists(st.tuples(st.sampled_from(PARTS), SENTENCE), max_size=4, unique_by=lambda t: t[0]))
+def test_nothing_lost_and_idempotent(abstract: str, tail: list) -> None:
+    glued = "ABSTRACT" + abstract + "".join(heading + text for (heading, _), text in tail)
+    result = split_abstract(Record({"abstract": glued}))
+    out = result.data
+    kept = "".join(letters(" ".join(v) if isinstance(v, list) else v) for v in out.values())
+    dropped = glued
+    for heading in ["ABSTRACT", *(h.replace("The ", "") for (h, _), _ in tail)]:
+        dropped = dropped.replace(heading.strip(), "", 1)
+    assert sorted(kept) == sorted(letters(dropped))
+    assert out["abstract"] == abstract
+    assert split_abstract(result).data == out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_is_safe(text: str) -> None:
+    record = Record({"abstract": text})
+    once = split_abstract(record)
+    assert split_abstract(once).data == once.data
+
+
+TOKENS = st.sampled_from(["ABSTRACT", "Abstract", "Summary", " ", ". ", "KEYWORDS", ": ", "Keywords", "Notes",
+                          "1", "2", "3", "Disclosure statement", "Funding", "ORCID", "Additional information",
+                          "Notes on contributors", "© 2023 X.", "摘要", "关键词", "注", "。", "披露声明", "The",
+                          "war", "coup", "A. Roe", "data", "\n", "<jats:title>Abstract</jats:title>"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TOKENS, max_size=30).map("".join))
+def test_heading_soup_is_idempotent(text: str) -> None:
+    once = split_abstract(Record({"title": "war and data", "abstract": text}))
+    assert split_abstract(once).data == once.data

@@ -272,7 +272,8 @@ def _strip_label(text: str) -> tuple[str, str]:
                 rest = text[end:end + 40].lstrip(" \t")
                 if not rest or not (rest[0] in "\r\n" or _starts_content(rest[0])):
                     break
-            elif not (_starts_content(nxt) or (_is_all_caps(word) and nxt.isalpha())):
+            elif not (_starts_content(nxt) or (_is_all_caps(word) and nxt.isalpha())
+                      or LEADING_LABEL.match(text, end)):
                 break
         labels.append((word or m.group("jats")).strip())
         pos = end
@@ -583,6 +584,46 @@ def split_text(text: str, *, context: str = "") -> Anatomy:
     >>> split_text("A clean abstract.") == Anatomy("A clean abstract.")
     True
     """
+    anatomy = _split_once(text, context)
+    # What is left as the abstract may start with a label or hold a heading that only now
+    # stands where one can (``Disclosure statementABSTRACTABSTRACT``): split until nothing
+    # changes, so that the pass is idempotent.
+    for _ in range(MAX_ROUNDS):
+        if anatomy.abstract == text:
+            break
+        again = _split_once(anatomy.abstract, context)
+        if again == Anatomy(anatomy.abstract):
+            break
+        anatomy = _combine(again, anatomy)
+    return anatomy
+
+
+MAX_ROUNDS = 4
+
+
+def _combine(first: Anatomy, then: Anatomy) -> Anatomy:
+    """Join the parts of two splits, ``first`` being the parts found earlier in the text."""
+    def join(a: str, b: str) -> str:
+        return f"{a} {b}" if a and b else a or b
+
+    return Anatomy(
+        abstract=first.abstract,
+        keywords=tuple(_unique([*first.keywords, *then.keywords])),
+        copyright=join(first.copyright, then.copyright),
+        disclosure=join(first.disclosure, then.disclosure),
+        funding=join(first.funding, then.funding),
+        data_availability=join(first.data_availability, then.data_availability),
+        article_history=join(first.article_history, then.article_history),
+        orcid=join(first.orcid, then.orcid),
+        notes=first.notes + then.notes,
+        author_notes=join(first.author_notes, then.author_notes),
+        label=join(then.label, first.label),
+        segmented=first.segmented or then.segmented,
+    )
+
+
+def _split_once(text: str, context: str) -> Anatomy:
+    """Split ``text`` once: the label, then the parts at their headings."""
     if not MARKERS.search(text):
         return Anatomy(text)
     label, body = _strip_label(text)
