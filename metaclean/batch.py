@@ -18,11 +18,20 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from metaclean import io
+from metaclean.duplicates import Source, group, merge, record_keys
 from metaclean.pipeline import PASSES, Pass, clean
 from metaclean.record import Change, Issue
 
 STDIN = "-"
 CHUNK_BYTES = 1 << 20  # JSONL is cut into slices of about this size for the workers
+
+
+class Keyed(NamedTuple):
+    """A written record's place and duplicate keys, for ``--dedupe``."""
+
+    line: int | None
+    keys: tuple[bytes, ...]
+    label: str
 
 
 class Job(NamedTuple):
@@ -40,6 +49,7 @@ class Options(NamedTuple):
     explain: bool = False
     to: str = "json"
     write: bool = True
+    dedupe: bool = False
 
 
 class Chunk(NamedTuple):
@@ -65,6 +75,7 @@ class Done(NamedTuple):
     changes: tuple[tuple[int | None, tuple[Change, ...]], ...]
     touched: dict[str, int]
     seconds: float
+    keys: tuple[Keyed, ...] = ()
 
 
 class FileReport(NamedTuple):
@@ -78,6 +89,7 @@ class FileReport(NamedTuple):
     issues: tuple[Issue, ...]
     seconds: float
     touched: dict[str, int]
+    keys: tuple[Keyed, ...] = ()
 
 
 def plan(paths: Sequence[str]) -> tuple[list[Job], list[Issue]]:
@@ -118,6 +130,7 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
     explained: list[tuple[int | None, tuple[Change, ...]]] = []
     touched: collections.Counter[str] = collections.Counter()
     records: list[dict] = []
+    keyed: list[Keyed] = []
     for item in parsed.items:
         read += 1
         if item.issue is not None:
@@ -133,13 +146,16 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
         written += 1
         changed += result.record != item.value
         records.append(result.record)
+        if options.dedupe:
+            label = str(result.record.get("doi") or result.record.get("title") or "")[:120]
+            keyed.append(Keyed(item.line, record_keys(result.record), label))
     if options.to == "csl":
         from metaclean.export.csl import to_csl
 
         records = [to_csl(r) for r in records]
     output = io.render_body(shape, records) if options.write else b""
     return Done(chunk, shape, output, read, written, changed, tuple(issues), tuple(explained), dict(touched),
-                time.perf_counter() - start)
+                time.perf_counter() - start, tuple(keyed))
 
 
 def _failed(chunk: Chunk, issue: Issue, start: float) -> Done:
@@ -255,6 +271,7 @@ class _Output:
         self.issues: list[Issue] = []
         self.touched: collections.Counter[str] = collections.Counter()
         self.seconds = 0.0
+        self.keys: list[Keyed] = []
         self.failed = False
         if self.stream is not None and shape == io.ARRAY:
             self.stream.write(b"[")
@@ -266,6 +283,7 @@ class _Output:
         self.issues.extend(done.issues)
         self.touched.update(done.touched)
         self.seconds += done.seconds
+        self.keys.extend(done.keys)
         if self.stream is None or self.failed or not done.output:
             return
         try:
@@ -294,7 +312,7 @@ class _Output:
         except OSError as exc:
             self._fail(exc)
         return FileReport(self.job.name, target, self.read, self.written, self.changed, tuple(self.issues),
-                          self.seconds, dict(self.touched))
+                          self.seconds, dict(self.touched), tuple(self.keys))
 
     def abort(self) -> None:
         if self.writer is not None:
@@ -401,3 +419,72 @@ class Summary:
             "slowest_inputs": [{"file": name, "seconds": round(s, 3)}
                                for s, name in sorted(self.times, reverse=True)[: self.SLOWEST]],
         }
+
+
+class Duplicates(NamedTuple):
+    """Groups of records that are the same paper: each a list of (input, line, label, output, position)."""
+
+    groups: list[list[tuple[str, int | None, str, str | None, int]]]
+
+    def to_json(self) -> list[dict]:
+        """Return the groups as JSON-ready dicts (the ``dedupe --report`` format)."""
+        return [{"records": [{"file": f, "line": line, "label": label} for f, line, label, _, _ in g]}
+                for g in self.groups]
+
+
+def find_duplicates(reports: Iterable[FileReport]) -> Duplicates:
+    """Group the records of a run (cleaned with ``Options(dedupe=True)``) that are the same paper."""
+    places: dict[tuple[int, int], tuple[str, int | None, str, str | None, int]] = {}
+    keyed: list[tuple[tuple[int, int], tuple[bytes, ...]]] = []
+    for n, report in enumerate(reports):
+        for position, k in enumerate(report.keys):
+            places[(n, position)] = (report.name, k.line, k.label, report.output, position)
+            keyed.append(((n, position), k.keys))
+    return Duplicates([[places[rid] for rid in g] for g in group(keyed)])  # type: ignore[index]
+
+
+def merge_duplicates(found: Duplicates) -> list[Issue]:
+    """Merge each group into its first record, in the written outputs; drop the other copies.
+
+    Only the output files that hold a duplicate are read and rewritten (atomically).
+    """
+    by_file: dict[str, dict[int, tuple[int, int]]] = collections.defaultdict(dict)
+    for g, members in enumerate(found.groups):
+        for m, (_, _, _, output, position) in enumerate(members):
+            if output is not None:
+                by_file[output][position] = (g, m)
+    issues: list[Issue] = []
+    loaded: dict[str, tuple[str, list[dict]]] = {}
+    for output in by_file:
+        try:
+            parsed = io.read_path(Path(output))
+            loaded[output] = (parsed.shape, [item.value for item in parsed.items])
+        except (OSError, io.InputError) as exc:
+            issues.append(Issue(output, None, f"cannot merge duplicates: {exc}"))
+    copies: dict[int, list[tuple[int, tuple[Source, dict]]]] = collections.defaultdict(list)
+    for output, positions in by_file.items():
+        if output in loaded:
+            for position, (g, m) in positions.items():
+                file, line, _, _, _ = found.groups[g][m]
+                copies[g].append((m, (Source(file, line), loaded[output][1][position])))
+    merged = {g: merge([c for _, c in sorted(members, key=lambda x: x[0])]) for g, members in copies.items()}
+    for output, (shape, records) in loaded.items():
+        keep = []
+        for position, record in enumerate(records):
+            g, m = by_file[output].get(position, (None, None))
+            if g is None:
+                keep.append(record)
+            elif m == min(mm for mm, _ in copies[g]):
+                keep.append(merged[g])
+        if not keep and shape not in (io.JSONL, io.ARRAY):
+            Path(output).unlink()  # its one record was merged into the first copy, which names it
+            continue
+        writer = io.AtomicWriter(Path(output))
+        try:
+            body = io.render_body(shape, keep)
+            writer.write(b"[\n" + body + b"\n]\n" if shape == io.ARRAY else body)
+            writer.commit()
+        except OSError as exc:
+            writer.abort()
+            issues.append(Issue(output, None, f"cannot write merged duplicates: {exc.strerror or exc}"))
+    return issues

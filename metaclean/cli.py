@@ -125,7 +125,7 @@ def _summary_table(summary: batch.Summary) -> None:
 def _run(
     paths: List[str], *, output: Optional[Path], to: Format, only: List[str], skip: List[str], explain: bool,
     explain_to: Optional[Path], errors: Optional[Path], report: Optional[Path], jobs: int, in_place: bool,
-    quiet: bool, debug: bool, check: bool,
+    quiet: bool, debug: bool, check: bool, dedupe: bool = False, list_duplicates: bool = False,
 ) -> int:
     """Clean (or, for ``check``, only compare) the inputs; print what happened; return the exit code."""
     try:
@@ -138,6 +138,8 @@ def _run(
         raise _usage("--in-place rewrites files: it takes no --output and no - (stdin)")
     if paths.count(batch.STDIN) > 1:
         raise _usage("- (stdin) can be given once")
+    if dedupe and output is None and not in_place:
+        raise _usage("--dedupe merges records across written outputs: give -o DIR or --in-place")
     jobs_list, issues = batch.plan(paths)
     if not jobs_list and issues:
         for issue in issues:
@@ -146,7 +148,10 @@ def _run(
     workers = jobs or batch.default_workers()
     if batch.STDIN in paths and workers > 1 and len(jobs_list) == 1:
         workers = min(workers, 2)
-    options = batch.Options(passes, explain or bool(explain_to) or check, to.value, write=not check)
+    listing = check or list_duplicates
+    options = batch.Options(passes, explain or bool(explain_to) or check, to.value, write=not listing,
+                            dedupe=dedupe or list_duplicates)
+    kept: list[batch.FileReport] = []
     summary = batch.Summary()
     stdout = sys.stdout.buffer
     would_change = 0
@@ -158,15 +163,29 @@ def _run(
             total = sum(_size(j) for j in jobs_list)
             dones = _progress(batch.run(jobs_list, options, workers), total, quiet)
             dones = _report_changes(dones, explain and not check, explain_file, check)
-            for rep in batch.collect(dones, output=output, sink=stdout, in_place=in_place, write=not check):
+            for rep in batch.collect(dones, output=output, sink=stdout, in_place=in_place, write=not listing):
                 summary.add(rep)
+                if options.dedupe:
+                    kept.append(rep._replace(issues=()))
                 would_change += rep.changed
                 for issue in rep.issues:
                     err.print(f"[red]error:[/red] {escape(str(issue))}")
                     if errors_file is not None:
                         errors_file.write(io.dumps(issue.to_json()) + b"\n")
-                if output is None and not check:
+                if output is None and not listing:
                     stdout.flush()
+            if options.dedupe:
+                found = batch.find_duplicates(kept)
+                if list_duplicates:
+                    typer.echo(io.dumps(found.to_json(), pretty=True).decode("utf-8"))
+                else:
+                    for issue in batch.merge_duplicates(found):
+                        summary.add_issue()
+                        err.print(f"[red]error:[/red] {escape(str(issue))}")
+                if not quiet:
+                    copies = sum(len(g) for g in found.groups)
+                    verb = "found" if list_duplicates else "merged"
+                    err.print(f"{verb} {copies} copies of {len(found.groups)} paper(s) seen more than once")
         except BrokenPipeError:
             # The reader went away (| head): stop quietly, without a traceback on exit.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -231,6 +250,7 @@ def clean_command(
     explain_to: Optional[Path] = typer.Option(None, "--explain-to", help="Write the explanation as JSONL to this file."),
     errors: Optional[Path] = ERRORS,
     report: Optional[Path] = REPORT,
+    dedupe: bool = typer.Option(False, "--dedupe", help="Merge papers scraped more than once (needs -o or --in-place)."),
     jobs: int = JOBS,
     quiet: bool = QUIET,
     debug: bool = DEBUG,
@@ -238,7 +258,25 @@ def clean_command(
     """Clean records: page dumps, JSON objects, JSON arrays or JSONL, in their own shape."""
     raise typer.Exit(_run(paths, output=output, to=to, only=only, skip=skip, explain=explain, explain_to=explain_to,
                           errors=errors, report=report, jobs=jobs, in_place=in_place, quiet=quiet, debug=debug,
-                          check=False))
+                          check=False, dedupe=dedupe))
+
+
+@app.command("dedupe")
+def dedupe_command(
+    paths: List[str] = PATHS,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Clean into this folder and merge duplicates there."),
+    in_place: bool = typer.Option(False, "--in-place", help="Clean each input in place and merge duplicates there."),
+    report: bool = typer.Option(False, "--report", help="List the duplicates (JSON, stdout) without merging."),
+    jobs: int = JOBS,
+    quiet: bool = QUIET,
+    debug: bool = DEBUG,
+) -> None:
+    """Find papers scraped more than once (same DOI, or same title, first author and year); merge or list them."""
+    if not report and output is None and not in_place:
+        raise _usage("say what to do: --report lists duplicates; -o DIR or --in-place merges them")
+    raise typer.Exit(_run(paths, output=output, to=Format.json, only=[], skip=[], explain=False, explain_to=None,
+                          errors=None, report=None, jobs=jobs, in_place=in_place, quiet=quiet, debug=debug,
+                          check=False, dedupe=not report, list_duplicates=report))
 
 
 @app.command("check")

@@ -53,6 +53,9 @@ FIELDS: dict[str, dict[str, Any]] = {
     "author_notes": _STR,
     "translations": {"type": "object", "additionalProperties": _TRANSLATION,
                      "description": "Translations by language; machine: true marks the aggregator's."},
+    "merged_from": {"type": "array", "items": {"type": "object", "properties": {
+        "file": _STR, "line": {"type": ["integer", "null"]}, "differs": {"type": "object"}}},
+        "description": "With --dedupe: the other copies of this paper merged into it, and what they held that differs."},
     "source": {"type": "object", "description": "The aggregator's own ids: platform, periodical_id, ...",
                "additionalProperties": True},
     "extra": {"type": "object", "description": "Input fields with no place in the schema, kept verbatim.",
