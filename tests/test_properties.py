@@ -73,3 +73,36 @@ def test_any_string_in_any_field_is_survived(text: str) -> None:
         result = clean({key: text})
         assert result.record is not None and not result.issues
         assert metaclean.clean_record(result.record) == result.record
+
+
+class Stream:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self.data) if n < 0 else self.pos + n
+        out, self.pos = self.data[self.pos:end], min(end, len(self.data))
+        return out
+
+
+JSONISH = st.lists(st.sampled_from([b"{", b"}", b"[", b"]", b'"', b":", b",", b"\n", b"\\", b"\\u00", b"null",
+                                    b"1", b"\xef\xbb\xbf", b"\xff\xfe", b"\xe4\xb8\xad", b"\xd6\xd0", b"\x00",
+                                    b'"resultStr"', b'"title"', b" "]), max_size=60).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.binary(max_size=300), JSONISH))
+def test_fuzz_the_reader_fails_only_with_input_errors(data: bytes) -> None:
+    from metaclean import io
+
+    try:
+        parsed = io.read_stream(Stream(data))
+        items = list(parsed.items)
+    except io.InputError as exc:
+        assert str(exc)  # a message a user can read
+        return
+    for item in items:
+        assert item.issue is not None or item.value is not None or item.line is not None
+        if item.issue is None:
+            result = clean(item.value, page=item.page)
+            assert result.record is not None or result.issues
