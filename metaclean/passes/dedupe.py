@@ -79,6 +79,14 @@ def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: se
     return bool(normalized) and contained(normalized, kept)
 
 
+def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``data["extra"]``; one that is no object is kept inside it, not lost."""
+    extra = data.get("extra")
+    if isinstance(extra, Mapping):
+        return dict(extra)
+    return {} if _empty(extra) else {"extra": extra}
+
+
 def dedupe_fields(record: Record) -> Record:
     """Drop empty values and duplicates; fold what witnesses hold that is new into ``extra``.
 
@@ -95,7 +103,7 @@ def dedupe_fields(record: Record) -> Record:
     data = drop_empty(record.data)
     kept = {k: v for k, v in data.items() if k not in ("extra", "warnings")}
     kept_strings = _strings(kept, set())
-    extra = dict(data.get("extra") or {})
+    extra = _extra(data)
     reasons: dict[str, str] = {}
     for key, value in list(extra.items()):
         if not isinstance(value, Mapping) and is_duplicate(key, value, kept, kept_strings):
@@ -124,7 +132,7 @@ def finish(record: Record) -> dict:
     """
     data = dict(record.data)
     if record.witnesses or record.page:
-        extra = dict(data.get("extra") or {})
+        extra = _extra(data)
         for witness in record.witnesses:
             if witness.data:
                 extra[witness.source] = {**(extra.get(witness.source) or {}), **witness.data}

@@ -274,9 +274,11 @@ def _split_commas(text: str) -> list[str]:
 
 
 def _split_romance_and(chunk: str) -> str:
-    parts = AUTHOR_AND_ROMANCE.split(chunk)
-    if len(parts) == 2 and all(len(p.replace(",", " ").split()) >= 2 for p in parts):
-        return ", ".join(parts)
+    """Split at the last " y "/" e " with a name of two words or more on each side, then again to its left."""
+    for m in reversed(list(AUTHOR_AND_ROMANCE.finditer(chunk))):
+        left, right = chunk[:m.start()], chunk[m.end():]
+        if all(len(p.replace(",", " ").split()) >= 2 for p in (left, right)):
+            return f"{_split_romance_and(left)}, {right}"
     return chunk
 
 
@@ -311,6 +313,8 @@ def split_authors(value: Any) -> list[str]:
     ['王晓明', '李华']
     >>> split_authors("Lee, Ann Marie; Ortega y Gasset, José; Silva e Souza, Ana")
     ['Ann Marie Lee', 'José Ortega y Gasset', 'Ana Silva e Souza']
+    >>> split_authors("Ana Sousa e Silva e Maria Lima")
+    ['Ana Sousa e Silva', 'Maria Lima']
     """
     if isinstance(value, Mapping):
         value = [value]
@@ -532,7 +536,7 @@ RENAMED = {"isOpenAccess": "open_access", "openAccessPdf": "pdf_url", "fieldsOfS
 # Fields of the normalized schema that pass through as they are (they are normalized already).
 KEPT = ("title", "language", "abstract", "copyright", "disclosure", "funding", "data_availability",
         "article_history", "orcid", "notes", "author_notes", "translations", "warnings", "pdf_url",
-        "open_access", "fields_of_study", "published_online", "publication_types")
+        "open_access", "fields_of_study", "published_online", "publication_types", "merged_from")
 
 
 def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[Any], Any],

@@ -49,8 +49,8 @@ def decode_layers(value: str) -> tuple[Any, int, str | None]:
     while isinstance(current, str) and _looks_like_json(current) and layers < MAX_LAYERS:
         try:
             current = orjson.loads(current)
-        except orjson.JSONDecodeError as exc:
-            return current, layers, str(exc)
+        except orjson.JSONDecodeError as exc:  # where it breaks, not the parser's wording
+            return current, layers, f"breaks at character {exc.pos}"
         layers += 1
     return current, layers, None
 
