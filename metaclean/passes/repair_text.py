@@ -23,7 +23,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Iterator, Mapping, NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
@@ -246,8 +246,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _redecode_legacy(token: str) -> tuple[str, str] | None:
-    """Return (fixed token, fix name) when ``token`` is CJK legacy bytes read as a Western codepage."""
+HANGUL_ONLY = re.compile(r"[\x00-\x7f]*(?:[\uac00-\ud7a3]{2,}[\x00-\x7f]*)+")
+AMBIGUOUS = "GBK or EUC-KR (Korean) bytes read as Latin-1, not repaired: either reading is plausible"
+
+
+def _legacy_reading(token: str) -> tuple[str | None, str]:
+    """Read ``token`` as CJK legacy bytes misread as a Western codepage.
+
+    Return (fixed token, fix name), or (None, why not) when Korean is as plausible (EUC-KR Hangul
+    occupies the first rows of GB2312's common hanzi), or (None, "") when it is not CJK mojibake.
+    """
     for western in ("latin-1", "sloppy-windows-1252"):
         try:
             raw = token.encode(western)
@@ -255,9 +263,9 @@ def _redecode_legacy(token: str) -> tuple[str, str] | None:
         except UnicodeEncodeError:
             continue
     else:
-        return None
+        return None, ""
     if _is_utf8(raw):  # UTF-8 read as Latin-1 is ftfy's case ("aÃ§Ã£o"), not GBK
-        return None
+        return None, ""
     best: tuple[float, str, str] | None = None
     for script, codec in LEGACY_CODECS:
         try:
@@ -271,38 +279,53 @@ def _redecode_legacy(token: str) -> tuple[str, str] | None:
             share = _common_share(fixed, common)[0]
             if best is None or share > best[0]:
                 best = (share, fixed, f"{script} read as {western.removeprefix('sloppy-')}")
-    return None if best is None else best[1:]
+    if best is None:
+        return None, ""
+    if HANGUL_ONLY.fullmatch(raw.decode("euc_kr", "replace")):
+        return None, AMBIGUOUS
+    return best[1], best[2]
+
+
+def _legacy_tokens(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each run of non-space characters holding two high Latin-1 characters."""
+    pair = LEGACY_PAIR.search(text)
+    while pair:
+        start = pair.start()
+        while start > 0 and text[start - 1] > " ":
+            start -= 1
+        space = SPACE_OR_CONTROL.search(text, pair.end())
+        end = space.start() if space else len(text)
+        yield start, end
+        pair = LEGACY_PAIR.search(text, end)
+
+
+def _ambiguous_cjk(text: str) -> list[str]:
+    """Return the runs of ``text`` that are CJK legacy bytes, Chinese or Korean: not for ftfy either."""
+    return [text[start:end] for start, end in _legacy_tokens(text)
+            if _legacy_reading(text[start:end]) == (None, AMBIGUOUS)]
 
 
 def fix_cjk_legacy(text: str) -> tuple[str, tuple[str, ...]]:
     """Re-decode GBK, Big5 or Shift-JIS text that was read as Latin-1 or Windows-1252.
 
     Each run of non-space characters is tried on its own; a run is replaced only if its bytes are
-    not UTF-8 and decode to common characters of one script (at least two in a row).
+    not UTF-8 and decode to common characters of one script (at least two in a row), and are not
+    just as plausibly Korean.
 
     >>> fix_cjk_legacy("ÒÁÀÊÔÚ°¢Èû°Ý½®µÄ and “ú–{Œê")
     ('伊朗在阿塞拜疆的 and 日本語', ('gbk read as latin-1', 'shift-jis read as windows-1252'))
-    >>> fix_cjk_legacy("EDUCAÇÃO, Jürgen Müller, «Über», MÄ£ÄM BÄDÄÑ")[1]
+    >>> fix_cjk_legacy("EDUCAÇÃO, Jürgen Müller, «Über», MÄ£ÄM BÄDÄÑ, ÇÑ±¹¾î")[1]
     ()
     """
-    pair = LEGACY_PAIR.search(text)
-    if pair is None:
-        return text, ()
     pieces: list[str] = []
     fixes: list[str] = []
     done = 0
-    while pair:  # widen each pair of high characters to its run of non-space characters
-        start = pair.start()
-        while start > done and text[start - 1] > " ":
-            start -= 1
-        space = SPACE_OR_CONTROL.search(text, pair.end())
-        end = space.start() if space else len(text)
-        found = _redecode_legacy(text[start:end])
-        if found is not None:
-            pieces.append(text[done:start] + found[0])
-            fixes.append(found[1])
+    for start, end in _legacy_tokens(text):
+        fixed, name = _legacy_reading(text[start:end])
+        if fixed is not None:
+            pieces.append(text[done:start] + fixed)
+            fixes.append(name)
             done = end
-        pair = LEGACY_PAIR.search(text, end)
     if not fixes:
         return text, ()
     return "".join(pieces) + text[done:], tuple(dict.fromkeys(fixes))
@@ -384,7 +407,7 @@ def _describe(plan: list) -> list[str]:
 def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     """Undo Western mojibake with ftfy, line by line (as ``ftfy.fix_text`` does), nothing else.
 
-    ftfy's quote, width, ligature and normalization fixes are off: they change correct text.
+    A line holding CJK bytes that could be Chinese or Korean is not given to ftfy either. ftfy's quote, width, ligature and normalization fixes are off: they change correct text.
     A re-decoded line is put in NFC.
 
     >>> fix_mojibake("Jos\u00c3\u00a9 \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d")
@@ -394,7 +417,7 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
         return text, ()
     out, names = [], []
     for line in text.split("\n"):
-        if may_hold_mojibake(line):
+        if may_hold_mojibake(line) and not _ambiguous_cjk(line):
             fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
             if fixed != line:
                 names.extend(_describe(plan or []))
@@ -636,6 +659,7 @@ def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
         if match:
             found.append(DAMAGE_MESSAGES[match.lastgroup].format(match.group()))
             end = match.end()
+    found.extend(f"{AMBIGUOUS}: '{run}'" for run in _ambiguous_cjk(text))
     if names:
         for match in LOST_LETTER.finditer(text):
             if match.group("tail") not in PARTICLES:
