@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from metaclean.passes.anatomy import split_abstract
 from metaclean.passes.dedupe import dedupe_fields, finish
+from metaclean.passes.garbles import repair_translations
 from metaclean.passes.normalize import normalize_fields
 from metaclean.passes.page import parse_page
 from metaclean.passes.repair_text import repair_text
@@ -19,6 +20,7 @@ PASSES = (
     repair_text,
     restore_originals,
     split_abstract,
+    repair_translations,
     normalize_fields,
     dedupe_fields,
 )
