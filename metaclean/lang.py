@@ -103,6 +103,9 @@ def _cjk_language(text: str) -> str | None:
     return "zh"
 
 
+ABSTRACT_SAMPLE = 600  # characters of an abstract read: the n-gram scores settle well before
+
+
 def guess_language(text: str) -> Guess | None:
     """Return the best Guess for ``text`` with how sure it is, or None when the text is too thin.
 
@@ -156,9 +159,10 @@ def detect_record_language(title: str | None, abstract: str | None = None) -> st
     'pt'
     """
     t = guess_language(title or "")
-    a = guess_language(abstract or "")
     if t is not None and (t.method == "script" or t.margin >= TITLE_SURE):
         return t.language
+    abstract = (abstract or "")[:ABSTRACT_SAMPLE]
+    a = guess_language(abstract)
     if a is not None and t is not None and a.language == t.language:
         return t.language
     if t is None:
