@@ -6,7 +6,8 @@ Inputs (from ../shared next to the repo): the public corpus records as the pass 
 unwrap_json), the clean Semantic Scholar records, and the same records damaged the way
 aggregators damage them (UTF-8 read as Windows-1252, GBK read as Latin-1, UTF-8 read as GBK,
 HTML entities, JATS tags, zero-width characters, line breaks in titles). Throughput is the UTF-8
-size of all string fields (witnesses included: the pass repairs them too) divided by the best wall time of ``--repeat`` runs.
+size of all string fields (witnesses included: the pass repairs them too) divided by the best CPU time (``time.process_time``) of ``--repeat`` runs; CPU time, because
+wall time on a shared machine mostly measures the neighbours.
 """
 from __future__ import annotations
 
@@ -98,9 +99,9 @@ def size_mb(records: list[Record]) -> float:
 def best_time(run: Callable[[], object], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: steadier than wall time on a shared machine
         run()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import abc
 import unicodedata
 from functools import lru_cache
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
@@ -31,7 +32,6 @@ from ftfy.chardata import CHARMAP_ENCODINGS
 from ftfy.fixes import remove_terminal_escapes
 
 from metaclean.record import Record, Witness, add_warning
-from metaclean.script import HAN
 
 PASS_NAME = "repair_text"
 MAX_ROUNDS = 4  # the whole chain is re-run until nothing changes, so repairing twice is a no-op
@@ -229,6 +229,7 @@ def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
 
 LATIN1_HIGH = "".join(chr(c) for c in range(0x80, 0x100))
 CP1252_HIGH = bytes(range(0x80, 0x100)).decode("sloppy-windows-1252")
+LEGACY_HIGH = frozenset(LATIN1_HIGH + CP1252_HIGH)
 LEGACY_PAIR = re.compile(f"[{re.escape(LATIN1_HIGH + CP1252_HIGH)}]{{2}}")
 SPACE_OR_CONTROL = re.compile("[\\x00-\\x20]")
 LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
@@ -250,6 +251,7 @@ HANGUL_ONLY = re.compile(r"[\x00-\x7f]*(?:[\uac00-\ud7a3]{2,}[\x00-\x7f]*)+")
 AMBIGUOUS = "GBK or EUC-KR (Korean) bytes read as Latin-1, not repaired: either reading is plausible"
 
 
+@lru_cache(maxsize=4096)
 def _legacy_reading(token: str) -> tuple[str | None, str]:
     """Read ``token`` as CJK legacy bytes misread as a Western codepage.
 
@@ -431,6 +433,12 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
 NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 UTF8_MISREAD_AS = (("gbk", "gbk"), ("shift-jis", "cp932"))
 DAMAGED_SHARE = 0.7  # mojibake of this kind is mostly rare characters (measured: 0.26-0.56)
+# UTF-8 puts a byte E3-E9 before every kana and hanzi; read as GBK or Shift-JIS such a byte starts
+# a rare (level 2) character. Text without one of those cannot be this mojibake.
+UTF8_AS_CJK_SET = frozenset().union(*(
+    _two_byte_table(codec, range(0xE3, 0xEA), tuple(range(0x40, 0xFF))) for _, codec in UTF8_MISREAD_AS
+))
+UTF8_AS_CJK_CHAR = re.compile(f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]")
 
 
 def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
@@ -444,7 +452,7 @@ def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_utf8_as_cjk("伊朗在阿塞拜疆的“圣战外交”")[1]
     ()
     """
-    if not HAN.search(text):
+    if not UTF8_AS_CJK_CHAR.search(text):
         return text, ()
     fixes: list[str] = []
     everyday = common_cjk("any")
@@ -506,13 +514,6 @@ PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
 PARA_GAP = re.compile(r"\n{3,}")
 
 
-def _may_need_folding(text: str, multiline: bool) -> bool:
-    """Cheap test (odd spaces aside, which the caller has looked for): might folding change the text?"""
-    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
-        return True
-    return ("\n\n\n" in text or " \n" in text or "\n " in text) if multiline else "\n" in text
-
-
 def fold_whitespace(text: str, *, multiline: bool = False) -> str:
     """Fold runs of whitespace to one space and trim; multi-line text keeps paragraph breaks.
 
@@ -539,59 +540,97 @@ class Repair(NamedTuple):
 
 
 # Printable ASCII with none of & < and no stray whitespace: nothing in this pass applies to it.
-# Any character some fix starts from, except the two-character mojibake patterns: markup, control
-# and invisible characters, odd spaces, C1 controls, surrogates, damage marks, Han (UTF-8 read
-# as GBK). One class, so one fast search rules most strings out.
-SUSPECT_CHAR = re.compile(
-    "[&<\x00-\x09\x0b-\x1f\x7f-\x9f\xa0\xad\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060"
-    "\u206a-\u206f\u3000\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufeff\ufff9-\ufffb\ufffd\ud800-\udfff]"
-)
+# What each character found by the scan asks for; the two-character tests (mojibake pairs, two
+# high Latin-1 characters, entities, tags) are made where the scan stops.
+def _kinds(chars: str, *kinds: str) -> dict[str, tuple[str, ...]]:
+    return {c: kinds for c in chars}
 
 
-def _nothing_to_do(text: str, multiline: bool, layout: bool) -> bool:
-    """Cheap test, a few searches at C speed: is there certainly nothing to repair in ``text``?"""
-    if SUSPECT_CHAR.search(text):
-        return False
+def _chars(*ranges: tuple[int, int]) -> str:
+    return "".join(chr(c) for low, high in ranges for c in range(low, high + 1))
+
+
+SUSPECT_KINDS: dict[str, tuple[str, ...]] = {
+    **_kinds(_chars((0x00, 0x08), (0x0E, 0x1F), (0x7F, 0x7F), (0x206A, 0x206F), (0xFFF9, 0xFFFB)), "invisibles"),
+    **_kinds("\u200b\u200c\u200d\u2060\ufeff\u00ad", "invisibles"),
+    **_kinds("\t\n\r\v\f\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + _chars((0x2000, 0x200A)), "whitespace"),
+    **_kinds(_chars((0x80, 0x9F), (0xD800, 0xDFFF)), "mojibake"),
+    **_kinds("\ufffd锟烫屯âÃÂ", "damage"),
+}
+SUSPECT_KINDS["\x85"] = ("mojibake", "whitespace")
+TRIGGER = re.compile("[&<" + _char_class("".join(
+    SUSPECT_KINDS.keys() - {"\n"} | LEGACY_HIGH | set("".join(UTF8_LEADS.values())) | UTF8_AS_CJK_SET
+)) + "]")
+MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
+ALL_STEPS = frozenset({"entities", "tags", "legacy", "mojibake", "utf8_as_cjk", "invisibles", "whitespace", "damage"})
+
+
+def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
+    """Return the steps that may change ``text`` (and "damage" if it may hold some): one scan at C speed.
+
+    >>> sorted(_scan("Caf\u00c3\u00a9 &amp; <i>x</i>", False, True)), _scan("“Curly” – clean", False, True)
+    (['damage', 'entities', 'legacy', 'mojibake', 'tags'], frozenset())
+    """
+    needs: set[str] = set()
     if layout and (text[:1].isspace() or text[-1:].isspace() or "  " in text or (
             "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))):
-        return False
-    return text.isascii() or not (LEGACY_PAIR.search(text) or _has_mojibake_pair(text))
+        needs.add("whitespace")
+    for count, hit in enumerate(TRIGGER.finditer(text)):
+        if count == MAX_TRIGGERS:
+            return ALL_STEPS
+        char, at = hit.group(), hit.start()
+        if char == "&":
+            if ENTITY.match(text, at):
+                needs.add("entities")
+            continue
+        if char == "<":
+            if TAG.match(text, at):
+                needs.add("tags")
+            continue
+        needs.update(SUSPECT_KINDS.get(char, ()))
+        if char in UTF8_AS_CJK_SET:
+            needs.add("utf8_as_cjk")
+        pair = text[at:at + 2]
+        if pair in MOJIBAKE_PAIRS:
+            needs.add("mojibake")
+        if char in LEGACY_HIGH and pair[1:] in LEGACY_HIGH and len(pair) == 2:
+            needs.add("legacy")
+    if not layout:
+        needs.discard("whitespace")
+    return frozenset(needs)
 
 
-INVISIBLE_SET = frozenset(
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\x7f" + "".join(map(chr, (*range(0x00, 0x09), *range(0x0E, 0x20),
-                                                               *range(0x206A, 0x2070), *range(0xFFF9, 0xFFFC))))
+def _text_fix(name: str, fix: Callable[..., str], **options: bool) -> Callable[[str, bool], tuple[str, tuple[str, ...]]]:
+    """Adapt a plain ``str -> str`` fix to the (text, fix names) shape of the chain."""
+    def run(text: str, multiline: bool) -> tuple[str, tuple[str, ...]]:
+        return fix(text, multiline=multiline) if options else fix(text), (name,)
+    return run
+
+
+# The chain, in order: markup first (entities can hide mojibake, ``10Î&frac14;s``), CJK legacy
+# bytes before ftfy (which would take some of their pairs for UTF-8), layout last.
+FIXES: tuple[tuple[str, Callable[[str, bool], tuple[str, tuple[str, ...]]]], ...] = (
+    ("entities", _text_fix("html entities", decode_entities)),
+    ("tags", lambda text, multiline: (strip_tags(text, multiline=multiline), (_tag_kind(text),))),
+    ("legacy", lambda text, multiline: fix_cjk_legacy(text)),
+    ("mojibake", lambda text, multiline: fix_mojibake(text)),
+    ("utf8_as_cjk", lambda text, multiline: fix_utf8_as_cjk(text)),
+    ("invisibles", lambda text, multiline: remove_invisibles(text)),
+    ("whitespace", _text_fix("whitespace", fold_whitespace, multiline=True)),
 )
-ODD_SPACE_SET = frozenset("\t\r\v\f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
 
-def _one_round(text: str, multiline: bool, layout: bool) -> tuple[str, list[str]]:
-    """Run the fixes once; each runs only if a character it starts from is in the text."""
+def _one_round(text: str, needs: frozenset[str], multiline: bool, layout: bool) -> tuple[str, list[str], frozenset[str]]:
+    """Run the fixes ``needs`` asks for, in order; return (text, fix names, what the result needs)."""
     fixes: list[str] = []
-    seen = set(SUSPECT_CHAR.findall(text))
-
-    def step(name: str, fixed: str) -> None:
-        nonlocal text, seen
-        if fixed != text:
-            fixes.append(name)
-            text = fixed
-            seen = set(SUSPECT_CHAR.findall(text))
-
-    if "&" in seen:
-        step("html entities", decode_entities(text))
-    if "<" in seen:
-        step(_tag_kind(text), strip_tags(text, multiline=multiline))
-    if not text.isascii():
-        for fixer in (fix_cjk_legacy, fix_mojibake, fix_utf8_as_cjk):
-            if fixer is not fix_utf8_as_cjk or any("\u3400" <= c <= "\ufaff" for c in seen):
-                fixed, names = fixer(text)
-                step(", ".join(names) or fixer.__name__, fixed)
-    if not INVISIBLE_SET.isdisjoint(seen):
-        fixed, names = remove_invisibles(text)
-        step(", ".join(names) or "invisible characters", fixed)
-    if layout and (not ODD_SPACE_SET.isdisjoint(seen) or _may_need_folding(text, multiline)):
-        step("whitespace", fold_whitespace(text, multiline=multiline))
-    return text, fixes
+    for step, fix in FIXES:
+        if step in needs:
+            fixed, names = fix(text, multiline)
+            if fixed != text:
+                fixes.extend(names or (step,))
+                text = fixed
+                needs = _scan(text, multiline, layout)
+    return text, fixes, needs
 
 
 def repair_string(text: str, *, multiline: bool = False, names: bool = False, layout: bool = True) -> Repair:
@@ -609,16 +648,18 @@ def repair_string(text: str, *, multiline: bool = False, names: bool = False, la
     >>> repair_string("Mart n J tte", names=True)
     Repair(text='Mart n J tte', fixes=(), damage=("a letter lost as a space: 'Mart n'", "a letter lost as a space: 'J tte'"))
     """
-    if _nothing_to_do(text, multiline, layout):
-        return Repair(text, (), find_damage(text, names=True) if names else ())
+    needs = _scan(text, multiline, layout)
     fixes: list[str] = []
     for _ in range(MAX_ROUNDS):
-        fixed, round_fixes = _one_round(text, multiline, layout)
+        if not needs.difference(("damage",)):
+            break
+        fixed, round_fixes, needs = _one_round(text, needs, multiline, layout)
         if fixed == text:
             break
         fixes.extend(round_fixes)
         text = fixed
-    return Repair(text, tuple(dict.fromkeys(fixes)), find_damage(text, names=names))
+    damage = _encoding_damage(text) if "damage" in needs or "legacy" in needs else ()
+    return Repair(text, tuple(dict.fromkeys(fixes)), damage + _name_damage(text) if names else damage)
 
 
 # --- damage that cannot be undone ------------------------------------------------------------------
@@ -652,6 +693,10 @@ def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
     >>> find_damage("Jaime A. Teixeira da Silva; SÃO PAULO; MÃE", names=True)
     ()
     """
+    return _encoding_damage(text) + (_name_damage(text) if names else ())
+
+
+def _encoding_damage(text: str) -> tuple[str, ...]:
     found: list[str] = []
     end = 0
     for hit in DAMAGE_CHAR.finditer(text):  # a fast class search, then the full pattern right there
@@ -660,12 +705,13 @@ def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
             found.append(DAMAGE_MESSAGES[match.lastgroup].format(match.group()))
             end = match.end()
     found.extend(f"{AMBIGUOUS}: '{run}'" for run in _ambiguous_cjk(text))
-    if names:
-        for match in LOST_LETTER.finditer(text):
-            if match.group("tail") not in PARTICLES:
-                found.append(f"a letter lost as a space: '{match.group()}'")
-        for match in QUESTION_LETTER.finditer(text):
-            found.append(f"a letter lost as '?': '{match.group()}'")
+    return tuple(dict.fromkeys(found))
+
+
+def _name_damage(text: str) -> tuple[str, ...]:
+    found = [f"a letter lost as a space: '{m.group()}'" for m in LOST_LETTER.finditer(text)
+             if m.group("tail") not in PARTICLES]
+    found.extend(f"a letter lost as '?': '{m.group()}'" for m in QUESTION_LETTER.finditer(text))
     return tuple(dict.fromkeys(found))
 
 
@@ -673,7 +719,7 @@ def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
 
 Reasons = dict[str, list[str]]
 Damages = list[tuple[str, str]]
-
+Memo = dict[tuple[str, bool, bool], Repair]  # witnesses repeat the record's strings: repair each once
 
 # Printable ASCII without & or < and without stray spaces: nothing in this pass applies to it.
 ASCII_SUSPECT = re.compile(r"[&<\x00-\x1f\x7f]")
@@ -684,39 +730,44 @@ def _field_kind(path: str) -> tuple[bool, bool]:
     return is_multiline_field(path), is_name_field(path)
 
 
-def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages) -> Any:
+def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> Any:
     """Return ``value`` with every string repaired, the same object when nothing changed."""
     if isinstance(value, str):
         multiline, names = _field_kind(path)
-        if (not names and value.isascii() and not ASCII_SUSPECT.search(value) and "  " not in value
-                and not value[:1].isspace() and not value[-1:].isspace()):
-            return value  # the common case, decided without a call
-        repair = repair_string(value, multiline=multiline, names=names)
+        if (value.isascii() and not ASCII_SUSPECT.search(value) and "  " not in value
+                and not value[:1].isspace() and not value[-1:].isspace()):  # the common case
+            if names:
+                damages.extend((path, message) for message in _name_damage(value))
+            return value
+        key = (value, multiline, names)
+        repair = memo.get(key)
+        if repair is None:
+            repair = memo[key] = repair_string(value, multiline=multiline, names=names)
         if repair.fixes:
             reasons.setdefault(path, []).extend(repair.fixes)
         damages.extend((path, message) for message in repair.damage)
         return repair.text if repair.text != value else value
-    if isinstance(value, (dict, Mapping)):
+    if isinstance(value, (list, tuple)):
+        items = [_repair_value(item, path, reasons, damages, memo) for item in value]
+        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
+    if isinstance(value, (dict, abc.Mapping)):
         changed: dict | None = None
         for key, item in value.items():
             if key in SKIPPED_FIELDS and not path:
                 continue
-            new = _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages)
+            new = _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages, memo)
             if new is not item:
                 changed = dict(value) if changed is None else changed
                 changed[key] = new
         return value if changed is None else changed
-    if isinstance(value, (list, tuple)):
-        items = [_repair_value(item, path, reasons, damages) for item in value]
-        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
     return value
 
 
-def repair_data(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, str], Damages]:
+def repair_data(data: Mapping[str, Any], memo: Memo | None = None) -> tuple[Mapping[str, Any], dict[str, str], Damages]:
     """Return (repaired data, why each changed field changed, damage found) for one mapping."""
     reasons: Reasons = {}
     damages: Damages = []
-    repaired = _repair_value(data, "", reasons, damages)
+    repaired = _repair_value(data, "", reasons, damages, {} if memo is None else memo)
     return repaired, {path: "; ".join(dict.fromkeys(names)) for path, names in reasons.items()}, damages
 
 
@@ -731,7 +782,8 @@ def repair_text(record: Record) -> Record:
     >>> r.data["title"], r.reasons["title"], r.data["warnings"][0]["field"]
     ('Café & Bar', 'html entities; mojibake: utf-8 read as latin-1', 'authors')
     """
-    repaired, reasons, damages = repair_data(record.data)
+    memo: Memo = {}
+    repaired, reasons, damages = repair_data(record.data, memo)
     data = repaired
     for path, message in damages:
         data = add_warning(data, PASS_NAME, path, message)
@@ -739,14 +791,14 @@ def repair_text(record: Record) -> Record:
         reasons["warnings"] = "irreparable damage flagged"
     else:
         data = repaired  # every warning was there already
-    witnesses = tuple(_repair_witness(w) for w in record.witnesses)
+    witnesses = tuple(_repair_witness(w, memo) for w in record.witnesses)
     if data is record.data and all(a is b for a, b in zip(witnesses, record.witnesses)):
         return record
     return record.with_data(data, reasons, witnesses=witnesses)
 
 
-def _repair_witness(witness: Witness) -> Witness:
-    data = repair_data(witness.data)[0]
+def _repair_witness(witness: Witness, memo: Memo) -> Witness:
+    data = repair_data(witness.data, memo)[0]
     return witness if data is witness.data else Witness(witness.source, data)
 
 
