@@ -6,8 +6,9 @@ Inputs (from ../shared next to the repo): the public corpus records as the pass 
 unwrap_json), the clean Semantic Scholar records, and the same records damaged the way
 aggregators damage them (UTF-8 read as Windows-1252, GBK read as Latin-1, UTF-8 read as GBK,
 HTML entities, JATS tags, zero-width characters, line breaks in titles). Throughput is the UTF-8
-size of all string fields (witnesses included: the pass repairs them too) divided by the best CPU time (``time.process_time``) of ``--repeat`` runs; CPU time, because
-wall time on a shared machine mostly measures the neighbours.
+size of all string fields (witnesses included: the pass repairs them too) divided by the best
+CPU time (``time.process_time``) of ``--repeat`` runs: on a shared machine wall time mostly
+measures the neighbours.
 """
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ def s2_records() -> list[dict]:
 
 DAMAGES: tuple[Callable[[str, str], str], ...] = (
     lambda key, s: s.encode("utf-8").decode("windows-1252", "replace"),
-    lambda key, s: html.escape(s) if key != "abstract" else f"<jats:title>Abstract</jats:title><jats:p>{html.escape(s)}</jats:p>",
+    lambda key, s: f"<jats:title>Abstract</jats:title><jats:p>{html.escape(s)}</jats:p>" if key == "abstract"
+    else html.escape(s),
     lambda key, s: s.replace(" ", "\u200b \n ", 2) if key == "title" else s.replace("e", "e\u00ad", 3),
 )
 

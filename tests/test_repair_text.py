@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252, to make mojibake with)
 import pytest
 from ftfy import fixes as ftfy_fixes
 from hypothesis import given, settings
@@ -24,8 +25,6 @@ FTFY_KNOWN_FAILURES_PASSING = frozenset({"Misleading mix-up in Spanish"})
 
 def mojibake(text: str, codec: str = "sloppy-windows-1252") -> str:
     """Damage text the way a wrong decoder does: its UTF-8 bytes read in another codec."""
-    import ftfy.bad_codecs  # noqa: F401  (sloppy-windows-1252)
-
     return text.encode("utf-8").decode(codec)
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections import abc
 import unicodedata
+from collections import abc
 from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
@@ -165,11 +165,14 @@ def strip_tags(text: str, *, multiline: bool = False) -> str:
     return TAG.sub(lambda m: _tag_replacement(m, multiline), text)
 
 
+JATS_TAG = re.compile(r"</?jats:")
+
+
 def _tag_kind(text: str) -> str:
-    return "jats tags" if re.search(r"</?jats:", text) else "html tags"
+    return "jats tags" if JATS_TAG.search(text) else "html tags"
 
 
-# --- CJK tables (built once, lazily: a few thousand two-byte decodes, ~15 ms) ---------------
+# --- CJK tables: a few thousand two-byte decodes (~15 ms), the common sets built on first use ---
 
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 CJK_PAIR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
@@ -201,7 +204,8 @@ def common_cjk(script: str) -> frozenset[str]:
         shared |= _two_byte_table("gb2312", range(0xA1, 0xA4), high)
     elif script == "big5":
         low = tuple(range(0x40, 0x7F))
-        chars = _two_byte_table("big5", range(0xA4, 0xC6), (*low, *high)) | _two_byte_table("big5", range(0xC6, 0xC7), low)
+        chars = _two_byte_table("big5", range(0xA4, 0xC6), (*low, *high))  # level 1 ends at C67E
+        chars |= _two_byte_table("big5", range(0xC6, 0xC7), low)
         shared |= _two_byte_table("big5", range(0xA1, 0xA4), (*low, *high))
     elif script == "shift-jis":
         chars = _two_byte_table("euc_jp", range(0xB0, 0xD0), high)
@@ -236,7 +240,9 @@ LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
 # Big5 and Shift-JIS take ASCII bytes as second bytes, so Western words with accented capitals
 # decode too ("BÄDÄÑ" -> "B饉麵"): from them, a character glued to a Latin letter is not believed.
 ASCII_TRAIL_SCRIPTS = frozenset({"big5", "shift-jis"})
-GLUED_TO_LATIN = re.compile(r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]")
+GLUED_TO_LATIN = re.compile(
+    r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
+)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -247,7 +253,8 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-HANGUL_ONLY = re.compile(r"[\x00-\x7f]*(?:[\uac00-\ud7a3]{2,}[\x00-\x7f]*)+")
+HANGUL_TEXT = re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
+HANGUL_PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
 AMBIGUOUS = "GBK or EUC-KR (Korean) bytes read as Latin-1, not repaired: either reading is plausible"
 
 
@@ -283,7 +290,8 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
                 best = (share, fixed, f"{script} read as {western.removeprefix('sloppy-')}")
     if best is None:
         return None, ""
-    if HANGUL_ONLY.fullmatch(raw.decode("euc_kr", "replace")):
+    korean = raw.decode("euc_kr", "replace")
+    if HANGUL_TEXT.fullmatch(korean) and HANGUL_PAIR.search(korean):
         return None, AMBIGUOUS
     return best[1], best[2]
 
@@ -335,8 +343,6 @@ def fix_cjk_legacy(text: str) -> tuple[str, tuple[str, ...]]:
 
 # --- 4. Western mojibake: ftfy -----------------------------------------------------------------
 
-
-
 def _charmap(byte_values: bytes) -> dict[str, str]:
     """What these bytes become in each codepage ftfy undoes: {encoding: characters}."""
     return {enc: byte_values.decode(enc, "replace").replace("\ufffd", "") for enc in CHARMAP_ENCODINGS}
@@ -347,20 +353,23 @@ def _char_class(chars: str) -> str:
 
 
 # UTF-8 mojibake is a lead byte followed by a continuation byte, both read in the same codepage
-# (ftfy's lossy forms put ? or U+FFFD for the second one); or a lead byte followed by a space where
-# a no-break space (A0) was lost (not in MacRoman, as in ftfy); or C1 controls (Latin-1 read for Windows-1252); or surrogates.
-# A line with none of these is never given to ftfy, so curly quotes, dashes and accented letters
-# ("ção": a lead and a continuation, but not in one codepage) cost a regex search or two.
+# (ftfy's lossy forms put ? or U+FFFD for the second one); or a lead byte followed by a space
+# where a no-break space (A0) was lost (not in MacRoman, as in ftfy); or C1 controls (Latin-1
+# read for Windows-1252); or surrogates. A line with none of these is never given to ftfy, so
+# curly quotes, dashes and accented letters ("ção": a lead and a continuation, but not in one
+# codepage) cost a regex search or two.
 UTF8_LEADS = _charmap(bytes(range(0xC2, 0xF5)))
 UTF8_CONTINUATIONS = _charmap(bytes(range(0x80, 0xC0)))
-A0_LEADS = "".join(v for enc, v in _charmap(b"\xc2\xc3\xc5\xce\xd0\xd9\xe2\xe3\xf0").items() if enc != "macroman")
+A0_LEADS = "".join(
+    chars for enc, chars in _charmap(b"\xc2\xc3\xc5\xce\xd0\xd9\xe2\xe3\xf0").items() if enc != "macroman"
+)
 MOJIBAKE_PAIRS = frozenset(
     lead + cont
     for enc in CHARMAP_ENCODINGS for lead in UTF8_LEADS[enc] for cont in UTF8_CONTINUATIONS[enc] + "?\ufffd"
 ) | {lead + " " for lead in A0_LEADS}
-MOJIBAKE_PAIR = re.compile(
-    f"[{_char_class(''.join(UTF8_LEADS.values()))}][{_char_class(''.join(UTF8_CONTINUATIONS.values()) + ' ?')}\ufffd]"
-)
+ANY_LEAD = _char_class("".join(UTF8_LEADS.values()))
+ANY_CONTINUATION = _char_class("".join(UTF8_CONTINUATIONS.values()) + " ?")
+MOJIBAKE_PAIR = re.compile(f"[{ANY_LEAD}][{ANY_CONTINUATION}\ufffd]")
 C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
 
 
@@ -380,6 +389,7 @@ def _has_mojibake_pair(text: str) -> bool:
             return True
         match = MOJIBAKE_PAIR.search(text, match.start() + 1)
     return False
+
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
@@ -409,8 +419,9 @@ def _describe(plan: list) -> list[str]:
 def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     """Undo Western mojibake with ftfy, line by line (as ``ftfy.fix_text`` does), nothing else.
 
-    A line holding CJK bytes that could be Chinese or Korean is not given to ftfy either. ftfy's quote, width, ligature and normalization fixes are off: they change correct text.
-    A re-decoded line is put in NFC.
+    ftfy's quote, width, ligature and normalization fixes are off: they change correct text. A
+    re-decoded line is put in NFC. A line holding CJK bytes that could be Chinese or Korean is
+    not given to ftfy either (it would take some of their pairs for UTF-8).
 
     >>> fix_mojibake("Jos\u00c3\u00a9 \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d")
     ('José “quoted”', ('mojibake: utf-8 read as windows-1252',))
@@ -500,7 +511,9 @@ def remove_invisibles(text: str) -> tuple[str, tuple[str, ...]]:
     """
     if not INVISIBLE.search(text):
         return text, ()
-    names = dict.fromkeys(INVISIBLE_NAMES.get(m.group()[0], "control characters") for m in INVISIBLE.finditer(text))
+    names = dict.fromkeys(
+        INVISIBLE_NAMES.get(m.group()[0], "control characters") for m in INVISIBLE.finditer(text)
+    )
     if "\x1b" in text:
         text = remove_terminal_escapes(text)
     return INVISIBLE.sub("", text), tuple(names)
@@ -539,7 +552,6 @@ class Repair(NamedTuple):
     damage: tuple[str, ...] = ()
 
 
-# Printable ASCII with none of & < and no stray whitespace: nothing in this pass applies to it.
 # What each character found by the scan asks for; the two-character tests (mojibake pairs, two
 # high Latin-1 characters, entities, tags) are made where the scan stops.
 def _kinds(chars: str, *kinds: str) -> dict[str, tuple[str, ...]]:
@@ -551,7 +563,8 @@ def _chars(*ranges: tuple[int, int]) -> str:
 
 
 SUSPECT_KINDS: dict[str, tuple[str, ...]] = {
-    **_kinds(_chars((0x00, 0x08), (0x0E, 0x1F), (0x7F, 0x7F), (0x206A, 0x206F), (0xFFF9, 0xFFFB)), "invisibles"),
+    **_kinds(_chars((0x00, 0x08), (0x0E, 0x1F), (0x7F, 0x7F), (0x206A, 0x206F), (0xFFF9, 0xFFFB)),
+             "invisibles"),
     **_kinds("\u200b\u200c\u200d\u2060\ufeff\u00ad", "invisibles"),
     **_kinds("\t\n\r\v\f\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + _chars((0x2000, 0x200A)), "whitespace"),
     **_kinds(_chars((0x80, 0x9F), (0xD800, 0xDFFF)), "mojibake"),
@@ -562,14 +575,15 @@ TRIGGER = re.compile("[&<" + _char_class("".join(
     SUSPECT_KINDS.keys() - {"\n"} | LEGACY_HIGH | set("".join(UTF8_LEADS.values())) | UTF8_AS_CJK_SET
 )) + "]")
 MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
-ALL_STEPS = frozenset({"entities", "tags", "legacy", "mojibake", "utf8_as_cjk", "invisibles", "whitespace", "damage"})
 
 
 def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     """Return the steps that may change ``text`` (and "damage" if it may hold some): one scan at C speed.
 
-    >>> sorted(_scan("Caf\u00c3\u00a9 &amp; <i>x</i>", False, True)), _scan("“Curly” – clean", False, True)
-    (['damage', 'entities', 'legacy', 'mojibake', 'tags'], frozenset())
+    >>> sorted(_scan("Caf\u00c3\u00a9 &amp; <i>x</i>", False, True))
+    ['damage', 'entities', 'legacy', 'mojibake', 'tags']
+    >>> _scan("“Curly” – clean", False, True)
+    frozenset()
     """
     needs: set[str] = set()
     if layout and (text[:1].isspace() or text[-1:].isspace() or "  " in text or (
@@ -600,27 +614,25 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     return frozenset(needs)
 
 
-def _text_fix(name: str, fix: Callable[..., str], **options: bool) -> Callable[[str, bool], tuple[str, tuple[str, ...]]]:
-    """Adapt a plain ``str -> str`` fix to the (text, fix names) shape of the chain."""
-    def run(text: str, multiline: bool) -> tuple[str, tuple[str, ...]]:
-        return fix(text, multiline=multiline) if options else fix(text), (name,)
-    return run
-
+Fix = Callable[[str, bool], tuple[str, tuple[str, ...]]]  # (text, multiline) -> (text, fix names)
 
 # The chain, in order: markup first (entities can hide mojibake, ``10Î&frac14;s``), CJK legacy
 # bytes before ftfy (which would take some of their pairs for UTF-8), layout last.
-FIXES: tuple[tuple[str, Callable[[str, bool], tuple[str, tuple[str, ...]]]], ...] = (
-    ("entities", _text_fix("html entities", decode_entities)),
+FIXES: tuple[tuple[str, Fix], ...] = (
+    ("entities", lambda text, multiline: (decode_entities(text), ("html entities",))),
     ("tags", lambda text, multiline: (strip_tags(text, multiline=multiline), (_tag_kind(text),))),
     ("legacy", lambda text, multiline: fix_cjk_legacy(text)),
     ("mojibake", lambda text, multiline: fix_mojibake(text)),
     ("utf8_as_cjk", lambda text, multiline: fix_utf8_as_cjk(text)),
     ("invisibles", lambda text, multiline: remove_invisibles(text)),
-    ("whitespace", _text_fix("whitespace", fold_whitespace, multiline=True)),
+    ("whitespace", lambda text, multiline: (fold_whitespace(text, multiline=multiline), ("whitespace",))),
 )
+ALL_STEPS = frozenset(step for step, _ in FIXES) | {"damage"}
 
 
-def _one_round(text: str, needs: frozenset[str], multiline: bool, layout: bool) -> tuple[str, list[str], frozenset[str]]:
+def _one_round(
+    text: str, needs: frozenset[str], multiline: bool, layout: bool
+) -> tuple[str, list[str], frozenset[str]]:
     """Run the fixes ``needs`` asks for, in order; return (text, fix names, what the result needs)."""
     fixes: list[str] = []
     for step, fix in FIXES:
@@ -641,12 +653,15 @@ def repair_string(text: str, *, multiline: bool = False, names: bool = False, la
     only person names show reliably. ``layout=False`` leaves whitespace as it is (free text, as
     in ftfy's corpus). Repairing a repaired string changes nothing.
 
-    >>> repair_string("Jos\u00c3\u00a9 Garc\u00c3\u00ada &amp; the <i>E. coli</i>\\n genome")
-    Repair(text='José García & the E. coli genome', fixes=('html entities', 'html tags', 'mojibake: utf-8 read as latin-1', 'whitespace'), damage=())
+    >>> repaired = repair_string("Jos\u00c3\u00a9 Garc\u00c3\u00ada &amp; the <i>E. coli</i>\\n genome")
+    >>> repaired.text
+    'José García & the E. coli genome'
+    >>> repaired.fixes
+    ('html entities', 'html tags', 'mojibake: utf-8 read as latin-1', 'whitespace')
     >>> repair_string("“Curly” quotes, 全角，标点（）, İstanbul, Əliyev").fixes
     ()
-    >>> repair_string("Mart n J tte", names=True)
-    Repair(text='Mart n J tte', fixes=(), damage=("a letter lost as a space: 'Mart n'", "a letter lost as a space: 'J tte'"))
+    >>> repair_string("Mart n J tte", names=True).damage
+    ("a letter lost as a space: 'Mart n'", "a letter lost as a space: 'J tte'")
     """
     needs = _scan(text, multiline, layout)
     fixes: list[str] = []
@@ -688,8 +703,11 @@ QUESTION_LETTER = re.compile(r"[A-Za-z]\?[a-z]")
 def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
     """Describe damage in ``text`` that no fix can undo (for a warning; the text is not changed).
 
-    >>> find_damage("Caf\ufffd 锟斤拷 â€ here")
-    ('replacement character U+FFFD: the original characters are lost', "'锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost", "mojibake remnant 'â€' left after repair")
+    >>> for message in find_damage("Caf\ufffd 锟斤拷 â€ here"):
+    ...     print(message)
+    replacement character U+FFFD: the original characters are lost
+    '锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost
+    mojibake remnant 'â€' left after repair
     >>> find_damage("Jaime A. Teixeira da Silva; SÃO PAULO; MÃE", names=True)
     ()
     """
@@ -763,7 +781,9 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
     return value
 
 
-def repair_data(data: Mapping[str, Any], memo: Memo | None = None) -> tuple[Mapping[str, Any], dict[str, str], Damages]:
+def repair_data(
+    data: Mapping[str, Any], memo: Memo | None = None
+) -> tuple[Mapping[str, Any], dict[str, str], Damages]:
     """Return (repaired data, why each changed field changed, damage found) for one mapping."""
     reasons: Reasons = {}
     damages: Damages = []
