@@ -737,6 +737,7 @@ def _name_damage(text: str) -> tuple[str, ...]:
 
 Reasons = dict[str, list[str]]
 Damages = list[tuple[str, str]]
+SCALARS = frozenset({int, float, bool})
 Memo = dict[tuple[str, bool, bool], Repair]  # witnesses repeat the record's strings: repair each once
 
 # Printable ASCII without & or < and without stray spaces: nothing in this pass applies to it.
@@ -771,7 +772,7 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
     if isinstance(value, (dict, abc.Mapping)):
         changed: dict | None = None
         for key, item in value.items():
-            if key in SKIPPED_FIELDS and not path:
+            if item is None or item.__class__ in SCALARS or (key in SKIPPED_FIELDS and not path):
                 continue
             new = _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages, memo)
             if new is not item:
