@@ -53,13 +53,18 @@ class Options(NamedTuple):
 
 
 class Chunk(NamedTuple):
-    """A piece of work: a whole input (``data`` None: the worker reads ``job``), or bytes of JSONL lines."""
+    """A piece of work: a whole input, a byte range of a JSONL file, or bytes of JSONL lines.
+
+    With ``data`` None the worker reads the input itself: all of it, or only ``span`` (start,
+    end), which lies on line boundaries; so a worker on another machine needs the path, not the bytes.
+    """
 
     job: Job
     index: int
     data: bytes | None = None
     first_line: int = 1
     last: bool = True
+    span: tuple[int, int] | None = None
 
 
 class Done(NamedTuple):
@@ -115,7 +120,12 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
     issues: list[Issue] = []
     name = chunk.job.name
     try:
-        if chunk.data is None:
+        if chunk.span is not None:
+            with open(chunk.job.source, "rb") as f:
+                f.seek(chunk.span[0])
+                data = f.read(chunk.span[1] - chunk.span[0])
+            parsed = io.Parsed(io.JSONL, io.json_lines(data.split(b"\n"), chunk.first_line))
+        elif chunk.data is None:
             parsed = io.read_path(Path(chunk.job.source))
         elif chunk.index or not chunk.last:
             parsed = io.Parsed(io.JSONL, io.json_lines(chunk.data.split(b"\n"), chunk.first_line))
@@ -488,3 +498,19 @@ def merge_duplicates(found: Duplicates) -> list[Issue]:
             writer.abort()
             issues.append(Issue(output, None, f"cannot write merged duplicates: {exc.strerror or exc}"))
     return issues
+
+
+class LocalEngine:
+    """Clean in worker processes on this machine (``--engine local``, the default)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+
+    def run(self, jobs: Iterable[Job], options: Options, stdin: IO[bytes] | None = None) -> Iterator[Done]:
+        """Clean the chunks of ``jobs``; yield what each gave, in input order."""
+        return run(jobs, options, self.workers, stdin)
+
+    @staticmethod
+    def find_duplicates(reports: Iterable[FileReport]) -> Duplicates:
+        """Group the copies of each paper from the keys the reports carry."""
+        return find_duplicates(reports)

@@ -26,6 +26,13 @@ EXIT_OK, EXIT_ISSUES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SHOWN = 120  # characters of a value shown by --explain on the terminal
 
 
+class Engine(str, Enum):
+    """Where the work runs."""
+
+    local = "local"
+    dask = "dask"
+
+
 class Format(str, Enum):
     """Output formats."""
 
@@ -126,6 +133,7 @@ def _run(
     paths: List[str], *, output: Optional[Path], to: Format, only: List[str], skip: List[str], explain: bool,
     explain_to: Optional[Path], errors: Optional[Path], report: Optional[Path], jobs: int, in_place: bool,
     quiet: bool, debug: bool, check: bool, dedupe: bool = False, list_duplicates: bool = False,
+    engine: Engine = Engine.local, scheduler: Optional[str] = None,
 ) -> int:
     """Clean (or, for ``check``, only compare) the inputs; print what happened; return the exit code."""
     try:
@@ -157,11 +165,21 @@ def _run(
     would_change = 0
     signal.signal(signal.SIGTERM, _terminate)
     with contextlib.ExitStack() as files:
+        runner = batch.LocalEngine(workers)
+        if engine is Engine.dask:
+            try:
+                from metaclean.engine_dask import DaskEngine
+
+                runner = files.enter_context(DaskEngine(scheduler, workers))
+            except ImportError as exc:
+                raise _usage(f"--engine dask needs the dask extra: pip install 'metaclean[dask]' ({exc})") from None
+        elif scheduler:
+            raise _usage("--scheduler goes with --engine dask")
         explain_file: IO[bytes] | None = files.enter_context(explain_to.open("wb")) if explain_to else None
         errors_file: IO[bytes] | None = files.enter_context(errors.open("wb")) if errors else None
         try:
             total = sum(_size(j) for j in jobs_list)
-            dones = _progress(batch.run(jobs_list, options, workers), total, quiet)
+            dones = _progress(runner.run(jobs_list, options), total, quiet)
             dones = _report_changes(dones, explain and not check, explain_file, check)
             for rep in batch.collect(dones, output=output, sink=stdout, in_place=in_place, write=not listing):
                 summary.add(rep)
@@ -175,7 +193,7 @@ def _run(
                 if output is None and not listing:
                     stdout.flush()
             if options.dedupe:
-                found = batch.find_duplicates(kept)
+                found = runner.find_duplicates(kept)
                 if list_duplicates:
                     typer.echo(io.dumps(found.to_json(), pretty=True).decode("utf-8"))
                 else:
@@ -252,13 +270,15 @@ def clean_command(
     report: Optional[Path] = REPORT,
     dedupe: bool = typer.Option(False, "--dedupe", help="Merge papers scraped more than once (needs -o or --in-place)."),
     jobs: int = JOBS,
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: worker processes here; dask: a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address. Default: a local cluster."),
     quiet: bool = QUIET,
     debug: bool = DEBUG,
 ) -> None:
     """Clean records: page dumps, JSON objects, JSON arrays or JSONL, in their own shape."""
     raise typer.Exit(_run(paths, output=output, to=to, only=only, skip=skip, explain=explain, explain_to=explain_to,
                           errors=errors, report=report, jobs=jobs, in_place=in_place, quiet=quiet, debug=debug,
-                          check=False, dedupe=dedupe))
+                          check=False, dedupe=dedupe, engine=engine, scheduler=scheduler))
 
 
 @app.command("dedupe")

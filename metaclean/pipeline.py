@@ -88,7 +88,8 @@ def run_passes(
             issues.append(Issue(file, line, f"pass failed: {type(exc).__name__}: {exc}", name))
             continue
         if new is not record:
-            touched.append(name)
+            if new.data is not record.data and new.data != record.data:
+                touched.append(name)
             if explain:
                 for path, b, a in diff(record.data, new.data):
                     changes.append(Change(name, path, b, a, _reason(new.reasons, path)))
