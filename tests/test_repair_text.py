@@ -282,6 +282,13 @@ def test_pass_warns_once() -> None:
     assert repair_text(once) is once
 
 
+def test_warning_not_repeated_when_a_later_pass_moved_the_field() -> None:
+    """A second clean may find ``doi`` under ``extra.doi``: the warning it got is not given again."""
+    first = repair_text(Record({"doi": "10.1/ab\ufffdc"}))
+    moved = Record({"extra": {"doi": "10.1/ab\ufffdc"}, "warnings": first.data["warnings"]})
+    assert repair_text(moved) is moved
+
+
 def test_abstract_fields_are_multiline() -> None:
     record = Record({"AbstractTextCN": "第一段。\n\n第二段。", "title": "A\n\nB", "notes": "1.\n2."})
     result = repair_text(record)

@@ -685,12 +685,15 @@ DAMAGE = re.compile(
     f"|(?P<remnant>â€|[ÃÂ][{REMNANT_TAIL}]|(?<=[a-z])Ã(?=[\\sa-z]|$))"
 )
 DAMAGE_CHAR = re.compile("[\ufffd锟烫屯âÃÂ]")
+# Each message quotes the damaged text, so that a later clean, which may find the field under
+# another name (``doi`` -> ``extra.doi``), recognises the warning as one it gave already.
 DAMAGE_MESSAGES = {
-    "fffd": "replacement character U+FFFD: the original characters are lost",
-    "kunkun": "'锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost",
-    "tang": "'{}': uninitialised memory bytes read as GBK",
-    "remnant": "mojibake remnant '{}' left after repair",
+    "fffd": "replacement character U+FFFD in '{context}': the original characters are lost",
+    "kunkun": "'锟斤拷' in '{context}': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost",
+    "tang": "'{found}' in '{context}': uninitialised memory bytes read as GBK",
+    "remnant": "mojibake remnant '{found}' in '{context}' left after repair",
 }
+CONTEXT = 12  # characters quoted on each side of the damage
 # Name particles that are written in lower case: not a lost letter.
 PARTICLES = frozenset(
     "al ap bin binti bint ben d da das de dei del della der des di do dos du e el et i ibn "
@@ -705,9 +708,9 @@ def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
 
     >>> for message in find_damage("Caf\ufffd 锟斤拷 â€ here"):
     ...     print(message)
-    replacement character U+FFFD: the original characters are lost
-    '锟斤拷': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost
-    mojibake remnant 'â€' left after repair
+    replacement character U+FFFD in 'Caf\ufffd 锟斤拷 â€ here': the original characters are lost
+    '锟斤拷' in 'Caf\ufffd 锟斤拷 â€ here': U+FFFD encoded as UTF-8 and read as GBK; the original characters are lost
+    mojibake remnant 'â€' in 'Caf\ufffd 锟斤拷 â€ here' left after repair
     >>> find_damage("Jaime A. Teixeira da Silva; SÃO PAULO; MÃE", names=True)
     ()
     """
@@ -720,7 +723,8 @@ def _encoding_damage(text: str) -> tuple[str, ...]:
     for hit in DAMAGE_CHAR.finditer(text):  # a fast class search, then the full pattern right there
         match = DAMAGE.match(text, hit.start()) if hit.start() >= end else None
         if match:
-            found.append(DAMAGE_MESSAGES[match.lastgroup].format(match.group()))
+            context = text[max(0, match.start() - CONTEXT):match.end() + CONTEXT].strip()
+            found.append(DAMAGE_MESSAGES[match.lastgroup].format(found=match.group(), context=context))
             end = match.end()
     found.extend(f"{AMBIGUOUS}: '{run}'" for run in _ambiguous_cjk(text))
     return tuple(dict.fromkeys(found))
@@ -806,8 +810,10 @@ def repair_text(record: Record) -> Record:
     memo: Memo = {}
     repaired, reasons, damages = repair_data(record.data, memo)
     data = repaired
+    given = {w.get("message") for w in data.get("warnings") or () if isinstance(w, Mapping) and w.get("pass") == PASS_NAME}
     for path, message in damages:
-        data = add_warning(data, PASS_NAME, path, message)
+        if message not in given:  # given already, maybe under the field's earlier name
+            data = add_warning(data, PASS_NAME, path, message)
     if data.get("warnings") != repaired.get("warnings"):
         reasons["warnings"] = "irreparable damage flagged"
     else:
