@@ -1,7 +1,6 @@
 """repair_text: undo encoding damage, markup and invisible characters in every string of a record.
 
-The pass is a chain of small string fixes (``FIXES``), each guarded by a cheap precompiled test so
-that the common case -- a clean string -- costs one or two regex searches:
+The pass is a chain of small string fixes (``FIXES``, in this order):
 
 1. ``decode_entities``   ``&amp;``, ``&#8217;``, ``&AMP;``, ``&amp;amp;`` (double-escaped)
 2. ``strip_tags``        JATS/HTML/MathML tags; block tags keep words apart, inline ones do not
@@ -11,11 +10,19 @@ that the common case -- a clean string -- costs one or two regex searches:
 6. ``remove_invisibles`` BOMs, zero-width spaces, soft hyphens, control characters
 7. ``fold_whitespace``   one space in single-line fields; paragraph breaks kept in multi-line ones
 
-Correct text is left byte-identical: curly quotes, full-width punctuation, ligatures, a lone
-no-break or ideographic space and decomposed (NFD) letters all stay (normalization is not this
-pass's job; only text this pass re-decodes is put in NFC). Damage that cannot be undone -- U+FFFD,
-``锟斤拷``, letters lost as spaces in names, mojibake remnants -- is never guessed at: it stays as
-it is and a warning names the field (``find_damage``).
+Most strings need none of them: one regex scan (``_scan``) finds the characters any fix starts
+from, and only the fixes those ask for run; ftfy sees only lines with a UTF-8 lead/continuation
+pair of one codepage.
+
+Decisions. Correct text is left byte-identical: curly quotes, full-width punctuation, ligatures,
+a lone no-break or ideographic space, and decomposed (NFD) letters all stay -- normalization is
+not this pass's job; only text it re-decodes is put in NFC. ZWJ/ZWNJ join Persian, Indic and emoji
+sequences, so they are removed only between ASCII characters. Abstracts (any field ending in
+``abstract``, ``AbstractTextCN``), ``notes``, ``author_notes`` and ``disclosure`` are multi-line.
+CJK mojibake is re-decoded only into common characters of one script (GB2312 level 1, Big5 level
+1, JIS level 1 and kana); bytes that read as Chinese and as Korean (EUC-KR) alike are not guessed.
+Damage that cannot be undone -- U+FFFD, ``锟斤拷``, letters lost as spaces in names, mojibake
+remnants -- stays as it is, and a warning names the field (``find_damage``).
 """
 from __future__ import annotations
 
