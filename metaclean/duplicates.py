@@ -42,7 +42,7 @@ def record_keys(record: Mapping[str, Any]) -> tuple[bytes, ...]:
         keys.append(f"doi:{doi.lower()}")
     title = record.get("title")
     authors = record.get("authors") or []
-    first = authors[0].get("name") if authors and isinstance(authors[0], Mapping) else None
+    first = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
     year = str(record.get("published") or "")[:4]
     if isinstance(title, str) and _fold(title) and isinstance(first, str) and first.split() and year:
         family = _fold(first.split()[-1])

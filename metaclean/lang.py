@@ -103,6 +103,27 @@ def _cjk_language(text: str) -> str | None:
     return "zh"
 
 
+# Words only English titles use; two of them in a plain-ASCII title of four words or more settle
+# it without the n-gram model (which costs ~100 µs a call and 0.2 s to load). On the 772 S2 titles
+# this answers 531, every one as eld does; "in", "a", "as", "de" and "e" are left out on purpose.
+ENGLISH_WORDS = frozenset({"the", "of", "and", "for", "with", "from", "to", "on", "by", "using", "towards", "toward",
+                           "via", "through", "between", "its", "their", "is", "are", "an", "into", "based", "how",
+                           "what", "why", "this", "that", "which", "among", "within", "without", "under", "over"})
+ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def plainly_english(title: str) -> bool:
+    """Return True for a plain-ASCII title of four words or more with two English function words.
+
+    >>> plainly_english("The Impact of Artificial Intelligence on Aviation"), plainly_english("A study de la vida")
+    (True, False)
+    """
+    if not title.isascii():
+        return False
+    words = [w.lower() for w in ASCII_WORD.findall(title)]
+    return len(words) >= 4 and len(ENGLISH_WORDS.intersection(words)) >= 2
+
+
 ABSTRACT_SAMPLE = 600  # characters of an abstract read: the n-gram scores settle well before
 
 
@@ -158,6 +179,8 @@ def detect_record_language(title: str | None, abstract: str | None = None) -> st
     >>> detect_record_language("Inteligência artificial e o teste de Turing: uma análise do prêmio Loebner", "This paper analyses the Turing test.")
     'pt'
     """
+    if title and plainly_english(title):
+        return "en"
     t = guess_language(title or "")
     if t is not None and (t.method == "script" or t.margin >= TITLE_SURE):
         return t.language

@@ -51,7 +51,7 @@ def diff(before: Any, after: Any, path: str = "") -> Iterator[tuple[str, Any, An
     """Yield (field path, before, after) for every leaf that differs; dicts are walked, lists are leaves."""
     if before is after:
         return
-    if isinstance(before, Mapping) and isinstance(after, Mapping):
+    if isinstance(before, dict) and isinstance(after, dict):
         for key in (*before.keys(), *(k for k in after.keys() if k not in before)):
             sub = f"{path}.{key}" if path else str(key)
             yield from diff(before.get(key), after.get(key), sub)

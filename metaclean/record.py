@@ -81,7 +81,7 @@ class Record:
 
     def with_data(self, data: Mapping[str, Any], reasons: Mapping[str, str] | None = None, **kw: Any) -> Record:
         """Return a copy with new fields (and why they changed, keyed by field path)."""
-        return replace(self, data=data, reasons=reasons or self.reasons, **kw)
+        return replace(self, data=data, reasons=reasons or {}, **kw)
 
     def evolve(self, **kw: Any) -> Record:
         """Return a copy with some attributes replaced."""

@@ -17,6 +17,8 @@ def cjk_share(text: str) -> float:
     >>> cjk_share("伊朗 Ir")
     0.5
     """
+    if text.isascii() or not CJK.search(text):
+        return 0.0
     letters = len(LETTER.findall(text))
     return len(CJK.findall(text)) / letters if letters else 0.0
 

@@ -71,8 +71,8 @@ def to_csl(record: Mapping[str, Any]) -> dict[str, Any]:
         if key in CSL_FIELDS and isinstance(value, str):
             item[CSL_FIELDS[key]] = value
         elif key == "authors":
-            item["author"] = [csl_name(a["name"]) for a in value if isinstance(a, Mapping) and a.get("name")]
-        elif key == "journal" and isinstance(value, Mapping):
+            item["author"] = [csl_name(a["name"]) for a in value if isinstance(a, dict) and a.get("name")]
+        elif key == "journal" and isinstance(value, dict):
             for field, variable in (("name", "container-title"), ("volume", "volume"), ("issue", "issue"),
                                     ("pages", "page")):
                 if isinstance(value.get(field), str):
@@ -84,10 +84,10 @@ def to_csl(record: Mapping[str, Any]) -> dict[str, Any]:
             item["issued"] = date
         elif key == "keywords" and isinstance(value, list):
             item["keyword"] = ", ".join(str(k) for k in value)
-        elif key == "translations" and isinstance(value, Mapping):
+        elif key == "translations" and isinstance(value, dict):
             custom["translations"] = value
             zh = value.get("zh")
-            if not record.get("title") and isinstance(zh, Mapping) and isinstance(zh.get("title"), str):
+            if not record.get("title") and isinstance(zh, dict) and isinstance(zh.get("title"), str):
                 item["title"] = zh["title"]
         elif key != "type":
             custom[key] = value

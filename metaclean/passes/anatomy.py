@@ -825,10 +825,10 @@ def split_abstract(record: Record) -> Record:
             new = dict(data)
             _merge(new, anatomy, "", reasons)
     translations = data.get("translations")
-    if isinstance(translations, Mapping):
+    if isinstance(translations, dict):
         new_translations = None
         for lang, tr in translations.items():
-            if not isinstance(tr, Mapping) or not isinstance(tr.get("abstract"), str):
+            if not isinstance(tr, dict) or not isinstance(tr.get("abstract"), str):
                 continue
             anatomy = split_text(tr["abstract"], context=_context(tr))
             if anatomy == Anatomy(tr["abstract"]):

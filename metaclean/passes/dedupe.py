@@ -21,7 +21,7 @@ def drop_empty(value: Any) -> Any:
     >>> drop_empty({"a": "", "b": [None, "x"], "c": {"d": []}, "e": 0, "f": False})
     {'b': ['x'], 'e': 0, 'f': False}
     """
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
         return {k: v for k, v in out.items() if not _empty(v)}
     if isinstance(value, list):
@@ -36,8 +36,8 @@ def contained(part: Any, whole: Any) -> bool:
     >>> contained({"journal": {"name": "X "}}, {"journal": {"name": "x", "volume": "2"}})
     True
     """
-    if isinstance(part, Mapping):
-        return isinstance(whole, Mapping) and all(contained(v, whole.get(k)) for k, v in part.items())
+    if isinstance(part, dict):
+        return isinstance(whole, dict) and all(contained(v, whole.get(k)) for k, v in part.items())
     if isinstance(part, list):
         return isinstance(whole, list) and all(any(contained(p, w) for w in whole) for p in part)
     if isinstance(part, str) and isinstance(whole, str):
@@ -48,7 +48,7 @@ def contained(part: Any, whole: Any) -> bool:
 def _strings(value: Any, into: set[str]) -> set[str]:
     if isinstance(value, str):
         into.add(fold(value))
-    elif isinstance(value, Mapping):
+    elif isinstance(value, dict):
         for v in value.values():
             _strings(v, into)
     elif isinstance(value, list):
@@ -82,7 +82,7 @@ def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: se
 def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return a copy of ``data["extra"]``; one that is no object is kept inside it, not lost."""
     extra = data.get("extra")
-    if isinstance(extra, Mapping):
+    if isinstance(extra, dict):
         return dict(extra)
     return {} if _empty(extra) else {"extra": extra}
 
@@ -106,7 +106,7 @@ def dedupe_fields(record: Record) -> Record:
     extra = _extra(data)
     reasons: dict[str, str] = {}
     for key, value in list(extra.items()):
-        if not isinstance(value, Mapping) and is_duplicate(key, value, kept, kept_strings):
+        if not isinstance(value, dict) and is_duplicate(key, value, kept, kept_strings):
             del extra[key]
             reasons[f"extra.{key}"] = "duplicate of a kept value"
     for witness in record.witnesses:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from metaclean.record import Record
 
@@ -405,12 +405,12 @@ def repair_translations(record: Record) -> Record:
     ["参见' İranın Azərbaycana Baxışı ',同前"]
     """
     translations = record.data.get("translations")
-    if not isinstance(translations, Mapping):
+    if not isinstance(translations, dict):
         return record
     new_translations = dict(translations)
     reasons: dict[str, str] = {}
     for lang, tr in translations.items():
-        if not isinstance(tr, Mapping) or not tr.get("machine"):
+        if not isinstance(tr, dict) or not tr.get("machine"):
             continue
         new_tr = dict(tr)
         for name in FIELDS:

@@ -223,7 +223,7 @@ def normalize_date(value: Any) -> str | None:
     >>> [normalize_date(v) for v in ("2023 Sep 26", "09/26/2023", "04/05/2023", "2023-02-30", {"date-parts": [[2023, 9]]})]
     ['2023-09-26', '2023-09-26', None, None, '2023-09']
     """
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         parts = value.get("date-parts")
         value = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else None
     if isinstance(value, list):
@@ -316,12 +316,12 @@ def split_authors(value: Any) -> list[str]:
     >>> split_authors("Ana Sousa e Silva e Maria Lima")
     ['Ana Sousa e Silva', 'Maria Lima']
     """
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         value = [value]
     if isinstance(value, list):
         names: list[str] = []
         for item in value:
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):
                 name = author_name(item)[0]
                 if name:
                     names.append(name)
@@ -354,7 +354,7 @@ def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
     entries: list[dict] = []
     unnamed: list[Any] = []
     for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):
             name, used = author_name(item)
             if name is None:
                 unnamed.append(item)
@@ -428,7 +428,7 @@ def _name_value(value: Any) -> tuple[Any, Any]:
             return None, value
         rest = [v for v in value if v is not strings[0] and not _empty(v)]
         return strings[0], rest or None
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return value.get("name"), {k: v for k, v in value.items() if k != "name" and not _empty(v)} or None
     return value, None
 
@@ -452,10 +452,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     {'name': 'Nature', 'volume': '5', 'issue': '2', 'pages': '1-9'}
     """
     given = data.get("journal")
-    journal: dict[str, Any] = dict(given) if isinstance(given, Mapping) else {}
+    journal: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
     leftovers: list[tuple[str, Any]] = []
     origin = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # where a value came from, for extra
-    if not isinstance(given, Mapping) and not _empty(given):
+    if not isinstance(given, dict) and not _empty(given):
         journal["name"], rest = _name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
@@ -582,7 +582,7 @@ def _put(target: dict[str, Any], key: str, value: Any, extra: dict[str, Any], ex
 def _mapping(data: Mapping[str, Any], key: str, extra: dict[str, Any]) -> dict[str, Any]:
     """Return ``data[key]`` as a dict; a value of another kind goes to ``extra`` under its key."""
     value = data.get(key)
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return dict(value)
     if not _empty(value):
         extra[key] = value
@@ -600,7 +600,7 @@ def _flatten_ids(data: Mapping[str, Any], source: dict[str, Any],
     view = dict(data)
     ids = dict(ID_KEYS)
     for container in ID_CONTAINERS:
-        if not isinstance(data.get(container), Mapping):
+        if not isinstance(data.get(container), dict):
             continue
         del view[container]
         for key, value in data[container].items():
@@ -637,7 +637,7 @@ def normalize_fields(record: Record) -> Record:
     extra: dict[str, Any] = {}
     extra.update(_mapping(data, "extra", extra))
     source = _mapping(data, "source", extra)
-    rankings: dict[str, Any] = {k: dict(v) if isinstance(v, Mapping) else v
+    rankings: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v
                                 for k, v in _mapping(data, "rankings", extra).items()}
     consumed: set[str] = {"extra", "source", "rankings"}
     view, ids = _flatten_ids(data, source, extra)
@@ -709,7 +709,7 @@ def normalize_fields(record: Record) -> Record:
         if key in data:
             consumed.add(key)
             value = data[key]
-            if key == "openAccessPdf" and isinstance(value, Mapping):  # S2: {url, status, license}
+            if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
                 rest = {k: v for k, v in value.items() if k != "url" and not _empty(v)}
                 if rest:
                     extra[key] = rest

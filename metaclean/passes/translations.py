@@ -13,17 +13,19 @@ CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
 
 
 def _text(value: Any) -> str | None:
+    if isinstance(value, list):  # Crossref gives titles as lists; normalize_fields keeps the first
+        value = next((v for v in value if v is not None and v != ""), None)
     return value if isinstance(value, str) and value.strip() else None
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
     """Return True when the record's other values show it was written in a non-CJK language."""
     journal = data.get("journal")
-    name = journal.get("name") if isinstance(journal, Mapping) else journal
+    name = journal.get("name") if isinstance(journal, dict) else journal
     name = name or data.get("PeriodicalName")
     authors = data.get("authors")
     author_text = authors if isinstance(authors, str) else " ".join(
-        a.get("name", "") if isinstance(a, Mapping) else str(a) for a in authors or ())
+        a.get("name", "") if isinstance(a, dict) else str(a) for a in authors or ())
     evidence = [t for t in (_text(name), _text(author_text)) if t]
     return bool(evidence) and not any(is_cjk_text(t) for t in evidence)
 
@@ -60,7 +62,7 @@ def restore_originals(record: Record) -> Record:
     if not any(_text(d.get(f)) for _, d in sources for pair in TRANSLATED for f in pair):
         return record
     translations: dict[str, dict] = {k: dict(v) for k, v in (data.get("translations") or {}).items()
-                                     if isinstance(v, Mapping)}
+                                     if isinstance(v, dict)}
     used: dict[str, set[str]] = {}
     reasons: dict[str, str] = {}
     changed = False
@@ -93,7 +95,7 @@ def restore_originals(record: Record) -> Record:
                     reasons[f"translations.{lang}.{field}"] = f"machine translation, from {src}.{f}"
                 entry["machine"] = True
                 used.setdefault(src, set()).add(f)
-        if not originals and _text(data.get(field)) and is_cjk_text(data[field]):
+        if not originals and (text := _text(data.get(field))) and is_cjk_text(text):
             del data[field]
             data = add_warning(data, "restore_originals", field,
                                "only a machine translation survives; the original was not found")

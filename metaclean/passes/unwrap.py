@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any
 
 import orjson
 
@@ -63,7 +63,7 @@ def _has_json(value: Any, depth: int = 0) -> bool:
     """Return True when a string in ``value`` (or in the objects inside it) looks like JSON."""
     if isinstance(value, str):
         return _looks_like_json(value)
-    if isinstance(value, Mapping) and depth < MAX_LAYERS:
+    if isinstance(value, dict) and depth < MAX_LAYERS:
         return any(_has_json(v, depth + 1) for v in value.values())
     return False
 
@@ -77,7 +77,7 @@ def merge_witness(outer: Any, inner: Any) -> tuple[Any, Any]:
     >>> merge_witness({"name": "", "pages": "0"}, {"name": "Sensors", "pages": "12"})
     ({'name': 'Sensors', 'pages': '0'}, {'pages': '12'})
     """
-    if isinstance(outer, Mapping) and isinstance(inner, Mapping):
+    if isinstance(outer, dict) and isinstance(inner, dict):
         merged, rest = dict(outer), {}
         for key, value in inner.items():
             if _is_empty(value):
@@ -125,7 +125,7 @@ def unwrap_json(record: Record) -> Record:
         for key in list(current):
             value = current[key]
             name = f"{prefix}{key}"
-            if isinstance(value, Mapping) and _has_json(value):
+            if isinstance(value, dict) and _has_json(value):
                 current[key] = dict(value)
                 queue.append((f"{name}.", current[key]))
                 continue
