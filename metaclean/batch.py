@@ -9,6 +9,7 @@ the run.
 from __future__ import annotations
 
 import collections
+import itertools
 import multiprocessing
 import os
 import sys
@@ -239,10 +240,13 @@ def run(
     with one worker everything runs in this process.
     """
     tasks = (c for job in jobs for c in chunks(job, stdin))
-    if workers <= 1:
-        for chunk in tasks:
+    first = next(tasks, None)
+    second = next(tasks, None) if first is not None else None
+    if workers <= 1 or second is None:  # one chunk: starting workers would cost more than it saves
+        for chunk in itertools.chain((c for c in (first, second) if c is not None), tasks):
             yield clean_chunk(chunk, options)
         return
+    tasks = itertools.chain((first, second), tasks)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     window: collections.deque[Future[Done]] = collections.deque()
