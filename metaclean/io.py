@@ -57,10 +57,11 @@ class InputError(Exception):
 def decode(raw: bytes) -> str:
     """Decode bytes as scrapers write them: UTF-8 (with or without BOM), UTF-16/32 with BOM, GB18030.
 
-    Raises InputError for bytes that are no text (binary files) or no known encoding.
+    Bytes that are not UTF-8 are read as GB18030 when that gives common Chinese characters, else
+    as Windows-1252 (a Western legacy file). Raises InputError for bytes that are no text.
 
-    >>> decode("标题".encode("gbk")), decode(codecs.BOM_UTF8 + b"{}")
-    ('标题', '{}')
+    >>> decode("标题".encode("gbk")), decode(codecs.BOM_UTF8 + b"{}"), decode("Jütte “x”".encode("cp1252"))
+    ('标题', '{}', 'Jütte “x”')
     """
     for bom, encoding in BOMS:
         if raw.startswith(bom):
@@ -72,12 +73,27 @@ def decode(raw: bytes) -> str:
         raise InputError("binary data, not text")
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(f"not UTF-8 (invalid byte at offset {utf8_error.start}) nor GB18030") from None
+        pass
+    try:
+        chinese = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        chinese = None
+    if chinese is not None and _reads_as_chinese(chinese):
+        return chinese
+    try:
+        return raw.decode("cp1252")  # Western legacy files: é, ü, “ ” as single bytes
+    except UnicodeDecodeError:
+        return chinese if chinese is not None else raw.decode("latin-1")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Is GB18030-decoded text mostly common Chinese characters (not Latin-1 bytes paired up)?"""
+    from metaclean.passes.repair_text import common_cjk
+
+    common = common_cjk("gbk")
+    chars = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    return bool(chars) and sum(c in common for c in chars) >= 0.8 * len(chars)
 
 
 def _loads(text: str | bytes) -> Any:

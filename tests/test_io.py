@@ -168,3 +168,9 @@ def test_atomic_writer_gives_normal_permissions(tmp_path: Path) -> None:
     writer = io.AtomicWriter(kept)
     writer.commit()
     assert kept.stat().st_mode & 0o777 == 0o640
+
+
+def test_western_legacy_file_is_read_as_windows_1252(tmp_path: Path) -> None:
+    text = json.dumps({"title": "Études sur l’été", "authors": "Jörg Müller; Ørsted"}, ensure_ascii=False)
+    parsed = io.read_path(write(tmp_path, "latin.json", text.encode("cp1252")))
+    assert values(parsed)[0] == {"title": "Études sur l’été", "authors": "Jörg Müller; Ørsted"}
