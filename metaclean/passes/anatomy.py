@@ -171,8 +171,13 @@ COMBINING_FORMS = frozenset(
 KEYWORD_PERIODS = re.compile(r"(?<=[^\W\d_]{3})\.\s+")  # ``Wittgenstein. determination``, not ``U.S. policy``
 MAX_KEYWORD_WORDS = 6
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+APOSTROPHE = re.compile("['’]")
+PIECE_PARTS = re.compile(r"[-‐–/'’]")
+TOKEN_PUNCT = ".,;:!?()[]{}\"'‘’“”«»"
 MAX_SKIPPED_NOTES = 2
 NOTE_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+NOTE_NUMBER_AFTER = re.compile(r"[.,:/–\-]\d|[%]|\d")
+FIRST_NOTE = re.compile(r"\s*[:：.]?\s*1(?!\d)\s*")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -305,14 +310,13 @@ def vocabulary(*texts: str) -> frozenset[str]:
     for text in texts:
         if not text:
             continue
-        for word in WORD.findall(text):
-            word = word.lower()
-            vocab.add(word)
-            if "'" in word or "’" in word:
-                vocab.add(re.split("['’]", word, maxsplit=1)[0])  # Bahdanau’s -> bahdanau
-        for token in text.split():
-            token = token.strip(".,;:!?()[]{}\"'‘’“”«»").lower()
-            if len(token) > 1 and any(c.isalpha() for c in token):
+        words = {word.lower() for word in WORD.findall(text)}  # a set first: most words repeat
+        vocab.update(words)
+        vocab.update(APOSTROPHE.split(word, maxsplit=1)[0] for word in words
+                     if "'" in word or "’" in word)  # Bahdanau’s -> bahdanau
+        for token in set(text.split()):
+            token = token.strip(TOKEN_PUNCT).lower()
+            if len(token) > 1 and token not in vocab and any(c.isalpha() for c in token):
                 vocab.add(token)
     return frozenset(vocab)
 
@@ -322,7 +326,7 @@ def _piece_cost(piece: str, vocab: frozenset[str]) -> float | None:
     key = piece.lower()
     if len(key) >= 2 and key in vocab:
         return 0.0
-    parts = [p for p in re.split(r"[-‐–/'’]", key) if p]
+    parts = [p for p in PIECE_PARTS.split(key) if p]
     if not parts:
         return None
     ranks = word_ranks()
@@ -461,7 +465,7 @@ def split_keywords(text: str, context: str = "") -> tuple[list[str], bool]:
 def _note_start_ok(text: str, i: int, j: int) -> int:
     """Score a candidate note number ``text[i:j]``: 0 = no, 1 = possible, 2 = likely."""
     after = text[j:j + 3]
-    if re.match(r"[.,:/–\-]\d|[%]|\d", after):
+    if NOTE_NUMBER_AFTER.match(after):
         return 0  # 19:3, 2.4, 1–7, 50%
     before = text[i - 1] if i else ""
     if before in SENTENCE_END and before:
@@ -507,7 +511,7 @@ def split_notes(body: str) -> list[str]:
     >>> split_notes("1 See Smith, op. cit., p. 12.2 Ibid., p. 3.3 In 2019 they met.")
     ['See Smith, op. cit., p. 12.', 'Ibid., p. 3.', 'In 2019 they met.']
     """
-    m = re.match(r"\s*[:：.]?\s*1(?!\d)\s*", body)
+    m = FIRST_NOTE.match(body)
     if not m:
         return [body.strip()] if body.strip() else []
     candidates: dict[int, list[tuple[int, int]]] = {}
