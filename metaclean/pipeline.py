@@ -135,3 +135,24 @@ def clean_stream(
     for n, item in enumerate(records, 1):
         data, page = item if isinstance(item, tuple) else (item, "")
         yield clean(data, passes, explain=explain, page=page, file=file, line=n)
+
+
+def clean_line(line: bytes | str, *, passes: Sequence[Pass] = PASSES) -> bytes:
+    """Clean one JSONL line: the record's JSON in, the clean record's compact JSON out (no newline).
+
+    The plug for other engines (Spark's ``mapPartitions``, Ray's ``map_batches``). A line that is
+    not a JSON object raises ValueError, naming why, so that the caller can route it to its errors.
+
+    >>> clean_line(b'{"title": "T", "citationCount": "3"}')
+    b'{"title":"T","citation_count":3}'
+    """
+    import orjson
+
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from None
+    result = clean(data, passes)
+    if result.record is None:
+        raise ValueError(result.issues[0].message)
+    return orjson.dumps(result.record)
