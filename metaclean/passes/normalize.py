@@ -77,7 +77,14 @@ SUBTYPES = {
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
+    if value is None:
+        return True
+    kind = value.__class__  # exact types first: called ~150 times per record
+    if kind is str:
+        return not value.strip()
+    if kind is list or kind is dict:
+        return not value
+    return (isinstance(value, str) and not value.strip()) or value in ([], {})
 
 
 def fold(text: str) -> str:
@@ -462,7 +469,7 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     for field, keys in JOURNAL_FLAT.items():
         for key in keys:
             value, rest = data.get(key), None
-            if _empty(value):
+            if value is None or _empty(value):
                 continue
             if field == "name":
                 value, rest = _name_value(value)
@@ -545,7 +552,7 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[An
     chosen = None
     for key in keys:
         value = data.get(key)
-        if _empty(value):
+        if value is None or _empty(value):  # most alias keys are absent: no call for them
             continue
         converted = convert(value)
         if converted is None:
@@ -647,8 +654,8 @@ def normalize_fields(record: Record) -> Record:
         return keys
 
     for key in KEPT:
-        if not _empty(data.get(key)):
-            out[key] = data[key]
+        if (value := data.get(key)) is not None and not _empty(value):
+            out[key] = value
     consumed.update(KEPT)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not _empty(t)]
@@ -761,6 +768,26 @@ GROUPS = ((AUTHOR_KEYS, "authors"), (DOI_KEYS, "doi or url"), (JOURNAL_KEYS, "jo
           (ID_CONTAINERS, "doi, pmid, pmcid, arxiv and source"))
 
 
+def _destinations() -> dict[str, str]:
+    """Return where each known input field goes; a field that is in several tables takes the first."""
+    table: dict[str, str] = {}
+    for key, field in SOURCE_KEYS.items():
+        table.setdefault(key, f"moved to source.{field}")
+    for key, (group, field) in RANKING_KEYS.items():
+        table.setdefault(key, f"moved to rankings.{group}.{field}")
+    for key in (*ID_KEYS, *RENAMED):
+        table.setdefault(key, f"moved to {ID_KEYS.get(key) or RENAMED[key]}")
+    for keys, target in GROUPS:
+        for key in keys:
+            table.setdefault(key, f"normalized into {target}")
+    for key in (*KEPT, "source", "rankings", "extra"):
+        table.setdefault(key, "normalized")
+    return table
+
+
+DESTINATIONS = _destinations()  # built once: destination() is asked about every changed field
+
+
 def destination(key: str, value: Any) -> str:
     """Say where normalize_fields puts an input field, for ``--explain``.
 
@@ -769,13 +796,4 @@ def destination(key: str, value: Any) -> str:
     """
     if _empty(value):
         return "empty value dropped"
-    if key in SOURCE_KEYS:
-        return f"moved to source.{SOURCE_KEYS[key]}"
-    if key in RANKING_KEYS:
-        return "moved to rankings.{}.{}".format(*RANKING_KEYS[key])
-    if key in ID_KEYS or key in RENAMED:
-        return f"moved to {ID_KEYS.get(key) or RENAMED[key]}"
-    for keys, target in GROUPS:
-        if key in keys:
-            return f"normalized into {target}"
-    return "normalized" if key in KEPT or key in ("source", "rankings", "extra") else f"kept under extra.{key}"
+    return DESTINATIONS.get(key) or f"kept under extra.{key}"
