@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, NamedTuple, Sequence
 
@@ -132,7 +133,7 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
         elif chunk.index or not chunk.last:
             parsed = io.Parsed(io.JSONL, io.json_lines(chunk.data.split(b"\n"), chunk.first_line))
         else:
-            parsed = io.read_stream(_BytesStream(chunk.data))
+            parsed = io.read_stream(BytesIO(chunk.data))
     except io.InputError as exc:
         return _failed(chunk, Issue(name, exc.line, str(exc)), start)
     except OSError as exc:
@@ -173,18 +174,6 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
 def _failed(chunk: Chunk, issue: Issue, start: float) -> Done:
     raw = chunk.data.decode("utf-8", "replace") if chunk.data is not None and chunk.job.source == STDIN else None
     return Done(chunk, None, b"", 0, 0, 0, (issue._replace(raw=raw),), (), {}, time.perf_counter() - start)
-
-
-class _BytesStream:
-    """The smallest readable stream over bytes, for io.read_stream."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos = data, 0
-
-    def read(self, n: int = -1) -> bytes:
-        end = len(self.data) if n < 0 else self.pos + n
-        out, self.pos = self.data[self.pos:end], min(end, len(self.data))
-        return out
 
 
 def chunks(job: Job, stdin: IO[bytes] | None = None) -> Iterator[Chunk]:
