@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Container, Mapping
 
 from metaclean.passes.normalize import fold, normalize_fields
 from metaclean.record import Record
@@ -12,15 +12,35 @@ LETTER = re.compile(r"[^\W\d_]")
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
+    if value is None:
+        return True
+    kind = value.__class__  # exact types first: called for every value of every record
+    if kind is str:
+        return not value.strip()
+    if kind is list or kind is dict:
+        return not value
+    return (isinstance(value, str) and not value.strip()) or value in ([], {})
+
+
+CONTAINERS = (dict, list)
 
 
 def drop_empty(value: Any) -> Any:
     """Return ``value`` without empty strings, nulls, empty lists and objects, at any depth.
 
+    A plain dict or list with nothing to drop is returned as it is (the same object), not copied.
+
     >>> drop_empty({"a": "", "b": [None, "x"], "c": {"d": []}, "e": 0, "f": False})
     {'b': ['x'], 'e': 0, 'f': False}
     """
+    kind = value.__class__
+    if kind is dict or kind is list:
+        items = value.items() if kind is dict else enumerate(value)
+        out = [(k, drop_empty(v) if isinstance(v, CONTAINERS) else v) for k, v in items]
+        kept = [(k, v) for k, v in out if not _empty(v)]
+        if len(kept) == len(value) and all(v is value[k] for k, v in kept):
+            return value
+        return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
         return {k: v for k, v in out.items() if not _empty(v)}
@@ -57,7 +77,28 @@ def _strings(value: Any, into: set[str]) -> set[str]:
     return into
 
 
-def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: set[str]) -> bool:
+class FoldedStrings:
+    """The folded strings of a value, as a container: folded on the first question, not before.
+
+    Most records never ask (their witnesses hold no text that is not in the record already).
+
+    >>> "sensors" in FoldedStrings({"journal": {"name": "SENSORS"}})
+    True
+    """
+
+    __slots__ = ("value", "folded")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.folded: set[str] | None = None
+
+    def __contains__(self, text: object) -> bool:
+        if self.folded is None:
+            self.folded = _strings(self.value, set())
+        return text in self.folded
+
+
+def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: Container[str]) -> bool:
     """Return True when ``{key: value}``, normalized, says nothing the kept fields do not already say.
 
     A text equal to any kept text is a duplicate wherever it is (a ``TitleCN`` kept as
@@ -70,7 +111,7 @@ def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: se
     ...  (("PeriodicalName", "SENSORS"), ("issue", "2"), ("publicationDate", "Spring 2023"), ("year", 2023))]
     [True, False, False, True]
     """
-    if isinstance(value, str) and fold(value) in kept_strings and len(value) >= 4 and LETTER.search(value):
+    if isinstance(value, str) and len(value) >= 4 and LETTER.search(value) and fold(value) in kept_strings:
         return True
     normalized = normalize_fields(Record({key: value})).data
     if normalized.get("extra"):
@@ -100,9 +141,9 @@ def dedupe_fields(record: Record) -> Record:
     >>> r.data
     {'doi': '10.1000/x', 'extra': {'resultStr': {'note': 'n'}}}
     """
-    data = drop_empty(record.data)
+    data = dict(drop_empty(record.data))  # a copy: extra is set on it below
     kept = {k: v for k, v in data.items() if k not in ("extra", "warnings")}
-    kept_strings = _strings(kept, set())
+    kept_strings = FoldedStrings(kept)
     extra = _extra(data)
     reasons: dict[str, str] = {}
     for key, value in list(extra.items()):
