@@ -14,7 +14,7 @@ CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
 
 def _text(value: Any) -> str | None:
     if isinstance(value, list):  # Crossref gives titles as lists; normalize_fields keeps the first
-        value = next((v for v in value if v is not None and v != ""), None)
+        value = next((v for v in value if v not in (None, [], {}) and not (isinstance(v, str) and not v.strip())), None)
     return value if isinstance(value, str) and value.strip() else None
 
 
