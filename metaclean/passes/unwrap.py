@@ -16,6 +16,7 @@ MAX_LAYERS = 64  # a string encoded more often than this is not data, it is an a
 MAX_WITNESSES = 64
 # Starts like an object with a key and its colon: JSON, not prose (a title may open with "{").
 BROKEN_JSON = re.compile(r'\s*"?\[?\s*\{\s*\\*"[^"\\]{0,200}\\*"\s*:')
+JSON_OPENERS = '{["'
 JSON_ARRAY_START = re.compile(r"\[\s*(?:[\"{\[\]]|-?\d+(?:\.\d+)?\s*[,\]]|true|false|null)")
 
 
@@ -25,6 +26,9 @@ def _looks_like_json(value: str) -> bool:
     Titles such as ``[Review] of X`` start with a bracket too, so an array must open with a
     value that only JSON has there.
     """
+    first = value[:1]
+    if first not in JSON_OPENERS and not first.isspace():  # most strings: one comparison
+        return False
     head = value[:3].lstrip()
     if not head:
         return False
@@ -56,7 +60,12 @@ def decode_layers(value: str) -> tuple[Any, int, str | None]:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    if value is None:
+        return True
+    kind = value.__class__
+    if kind is str or kind is list or kind is dict:  # exact types first: called for every merged value
+        return not value
+    return value == "" or value == [] or value == {}
 
 
 def _has_json(value: Any, depth: int = 0) -> bool:
@@ -64,7 +73,9 @@ def _has_json(value: Any, depth: int = 0) -> bool:
     if isinstance(value, str):
         return _looks_like_json(value)
     if isinstance(value, dict) and depth < MAX_LAYERS:
-        return any(_has_json(v, depth + 1) for v in value.values())
+        for item in value.values():  # a loop, not any(generator): this walks every record
+            if isinstance(item, (str, dict)) and _has_json(item, depth + 1):
+                return True
     return False
 
 
