@@ -20,6 +20,11 @@ JSON_OPENERS = '{["'
 JSON_ARRAY_START = re.compile(r"\[\s*(?:[\"{\[\]]|-?\d+(?:\.\d+)?\s*[,\]]|true|false|null)")
 
 
+# What earlier runs kept verbatim (``extra``) or wrote themselves (``warnings``) is not decoded
+# again: cleaning a cleaned record must change nothing.
+VERBATIM = frozenset({"extra", "warnings"})
+
+
 def _looks_like_json(value: str) -> bool:
     """Cheap test: could this string be JSON text of an object or array (maybe encoded again)?
 
@@ -122,7 +127,8 @@ def unwrap_json(record: Record) -> Record:
     >>> r.data["title"], r.data["doi"], "resultStr" in r.data
     ('T', '10.1/x', False)
     """
-    if not _has_json(record.data) and not any(v == "null" for k, v in record.data.items() if k in RECORD_FIELDS):
+    if not any(_has_json(v) for k, v in record.data.items() if k not in VERBATIM) and not any(
+            v == "null" for k, v in record.data.items() if k in RECORD_FIELDS):
         return record
     data: dict[str, Any] = dict(record.data)
     witnesses = list(record.witnesses)
@@ -134,6 +140,8 @@ def unwrap_json(record: Record) -> Record:
     while queue and len(witnesses) < MAX_WITNESSES:
         prefix, current = queue.pop(0)
         for key in list(current):
+            if current is data and key in VERBATIM:
+                continue
             value = current[key]
             name = f"{prefix}{key}"
             if isinstance(value, dict) and _has_json(value):
