@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from typer.testing import CliRunner
@@ -94,9 +95,22 @@ def bad_dir(tmp_path: Path) -> Path:
     return bad
 
 
-def test_bad_inputs_are_named_and_the_rest_is_cleaned(bad_dir: Path, tmp_path: Path) -> None:
+class Ran(NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_installed(*args: str, input: bytes | None = None) -> Ran:
+    """Run the installed ``metaclean`` command, as a user's shell would."""
+    p = subprocess.run([installed(), *args], input=input, capture_output=True, check=False)
+    return Ran(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("how", ["installed", "CliRunner"])
+def test_bad_inputs_are_named_and_the_rest_is_cleaned(bad_dir: Path, tmp_path: Path, how: str) -> None:
     out = tmp_path / "out"
-    result = run("clean", str(bad_dir), "-o", str(out))
+    result = (run_installed if how == "installed" else run)("clean", str(bad_dir), "-o", str(out))
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     for name in ("empty.json", "truncated.json", "binary.json", "nested_bomb.json"):
@@ -228,3 +242,13 @@ def test_closed_pipe_ends_quietly() -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     p = subprocess.run([sys.executable, "-m", "metaclean", "passes"], capture_output=True, text=True, check=True)
     assert p.stdout.split()[0] == PASSES[0].__name__
+
+
+def test_a_full_disk_on_stdout_is_an_error_not_a_crash() -> None:
+    exe = installed()
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([exe, "clean", str(SEED)], stdout=full, stderr=subprocess.PIPE, check=False)
+    assert p.returncode == 1
+    assert b"No space left on device" in p.stderr and b"Traceback" not in p.stderr
