@@ -200,6 +200,13 @@ def has_jobs(cmd: list[str]) -> bool:
     return "--jobs" in out.stdout
 
 
+def has_dask(cmd: list[str]) -> bool:
+    """Can this metaclean run ``--engine dask`` (the option, and the dask extra installed)?"""
+    out = subprocess.run([*cmd, "clean", "--help"], capture_output=True, text=True, check=False)
+    probe = subprocess.run([sys.executable, "-c", "import distributed"], capture_output=True, check=False)
+    return "--engine" in out.stdout and probe.returncode == 0
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -274,10 +281,10 @@ def main(argv: list[str] | None = None) -> None:
     notes: list[str] = []
     me = [sys.executable, str(Path(__file__).resolve())]
 
-    def clean(path: Path, n_jobs: int | None, tag: str) -> Measure:
+    def clean(path: Path, n_jobs: int | None, tag: str, *more: str) -> Measure:
         out = work / tag
         shutil.rmtree(out, ignore_errors=True)
-        extra = ["--jobs", str(n_jobs)] if n_jobs is not None else []
+        extra = (["--jobs", str(n_jobs)] if n_jobs is not None else []) + list(more)
         log(f"  {tag}: metaclean clean {path.name} -o {out.name} -q {' '.join(extra)}")
         m = run([*cmd, "clean", str(path), "-o", str(out), "-q", *extra])
         shutil.rmtree(out, ignore_errors=True)
@@ -288,6 +295,9 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(Row("metaclean `--jobs 1`", mb, n, clean(big, 1, "jobs1")))
         if cores > 1:
             rows.append(Row(f"metaclean `--jobs {cores}`", mb, n, clean(big, cores, f"jobs{cores}")))
+        if has_dask(cmd):
+            rows.append(Row(f"metaclean `--engine dask --jobs {cores}` (local cluster)", mb, n,
+                            clean(big, cores, "dask", "--engine", "dask"), "same outputs as the local engine"))
     else:
         rows.append(Row("metaclean (1 core)", mb, n, clean(big, None, "jobs1"),
                         "`--jobs` not in `metaclean clean --help`: one core only"))
