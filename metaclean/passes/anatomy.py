@@ -323,7 +323,11 @@ def vocabulary(*texts: str) -> frozenset[str]:
 
 def _piece_cost(piece: str, vocab: frozenset[str]) -> float | None:
     """Cost of a keyword piece (lower is likelier), or None when nothing vouches for it."""
-    key = piece.lower()
+    return _key_cost(piece.lower(), vocab)
+
+
+def _key_cost(key: str, vocab: frozenset[str]) -> float | None:
+    """``_piece_cost`` of a piece already lowercased."""
     if len(key) >= 2 and key in vocab:
         return 0.0
     parts = [p for p in PIECE_PARTS.split(key) if p]
@@ -370,17 +374,18 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
     best: list[tuple[int, float, tuple[int, ...]] | None] = [None] * (n + 1)
     best[0] = (0, 0.0, ())
     case_cuts = set(_case_cuts(token))
+    cuttable = [j == 0 or j == n or _can_cut(token, j) for j in range(n + 1)]  # once, not per piece
     for i in range(n):
-        if best[i] is None or (i and not _can_cut(token, i)):
+        if best[i] is None or not cuttable[i]:
             continue
         pieces, cost, cuts = best[i]
         for j in range(i + 2, n + 1):
-            if j < n and not _can_cut(token, j):
+            if not cuttable[j]:
                 continue
             piece = token[i:j].lower()
             if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
                 continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
-            c = _piece_cost(token[i:j], vocab)
+            c = _key_cost(piece, vocab)
             if c is None:
                 continue
             # A cut where the case changes is evidence; one inside a run of letters is not.
