@@ -94,7 +94,7 @@ def run_passes(
                 for path, b, a in diff(record.data, new.data):
                     changes.append(Change(name, path, b, a, _reason(new.reasons, path)))
             if new.reasons:
-                new = new.evolve(reasons={})
+                new = Record(new.data, new.witnesses, new.page)
         record = new
     return Run(record, changes, issues, touched)
 

@@ -79,9 +79,12 @@ class Record:
     page: str = ""
     reasons: Mapping[str, str] = field(default_factory=dict)
 
-    def with_data(self, data: Mapping[str, Any], reasons: Mapping[str, str] | None = None, **kw: Any) -> Record:
-        """Return a copy with new fields (and why they changed, keyed by field path)."""
-        return replace(self, data=data, reasons=reasons or {}, **kw)
+    def with_data(self, data: Mapping[str, Any], reasons: Mapping[str, str] | None = None, *,
+                  witnesses: tuple[Witness, ...] | None = None, page: str | None = None) -> Record:
+        """Return a copy with new fields (and why they changed, keyed by field path), and maybe new witnesses or page."""
+        # The constructor, not dataclasses.replace: every pass that changes a record comes here.
+        return Record(data, self.witnesses if witnesses is None else witnesses, self.page if page is None else page,
+                      reasons or {})
 
     def evolve(self, **kw: Any) -> Record:
         """Return a copy with some attributes replaced."""
