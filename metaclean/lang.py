@@ -54,6 +54,7 @@ NGRAM_LANGUAGES = (
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+ANY_CJK = re.compile("|".join(p.pattern for p in (HANGUL, KANA, HAN)))
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ'’\u0300-\u036f-]*")
 OTHER_WORD = re.compile(r"[^\W\d_A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]{2,}")
 NOISE = re.compile(r"https?://\S+|www\.\S+|\b10\.\d{4,9}/\S+|\S*\d\S*")
@@ -89,6 +90,8 @@ def _detector() -> Any:
 
 def _cjk_language(text: str) -> str | None:
     """Return ko/ja/zh when East Asian script outweighs the other words of ``text``, else None."""
+    if text.isascii() or not ANY_CJK.search(text):  # one scan for most text, not five
+        return None
     hangul, kana, han = len(HANGUL.findall(text)), len(KANA.findall(text)), len(HAN.findall(text))
     cjk = hangul + kana + han
     if not cjk:
@@ -127,6 +130,17 @@ def plainly_english(title: str) -> bool:
 ABSTRACT_SAMPLE = 600  # characters of an abstract read: the n-gram scores settle well before
 
 
+def _has_letters(text: str, enough: int) -> bool:
+    """Return True when the words of ``text`` hold ``enough`` letters; stops counting there."""
+    count = 0
+    for pattern in (LATIN_WORD, OTHER_WORD):
+        for word in pattern.finditer(text):
+            count += word.end() - word.start()
+            if count >= enough:
+                return True
+    return False
+
+
 def guess_language(text: str) -> Guess | None:
     """Return the best Guess for ``text`` with how sure it is, or None when the text is too thin.
 
@@ -141,8 +155,7 @@ def guess_language(text: str) -> Guess | None:
     if script:
         return Guess(script, "script")
     clean = NOISE.sub(" ", text)
-    letters = sum(len(w) for w in LATIN_WORD.findall(clean)) + sum(len(w) for w in OTHER_WORD.findall(clean))
-    if letters < MIN_LETTERS:
+    if not _has_letters(clean, MIN_LETTERS):
         return None
     scores = _detector().detect(clean).scores()
     if not scores:
