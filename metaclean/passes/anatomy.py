@@ -330,10 +330,15 @@ def _key_cost(key: str, vocab: frozenset[str]) -> float | None:
     """``_piece_cost`` of a piece already lowercased."""
     if len(key) >= 2 and key in vocab:
         return 0.0
+    ranks = word_ranks()
+    if key.isalpha():  # one part (most pieces): the loop below, without splitting
+        rank = ranks.get(key)
+        if rank is None or len(key) < 3 or (len(key) == 3 and rank > 5000):
+            return None
+        return 0.5 + rank / 100000
     parts = [p for p in PIECE_PARTS.split(key) if p]
     if not parts:
         return None
-    ranks = word_ranks()
     cost = 0.0
     for part in parts:
         if part.isdigit() or (len(part) >= 2 and part in vocab):
