@@ -93,8 +93,7 @@ def run_passes(
             if explain:
                 for path, b, a in diff(record.data, new.data):
                     changes.append(Change(name, path, b, a, _reason(new.reasons, path)))
-            if new.reasons:
-                new = Record(new.data, new.witnesses, new.page)
+            new = Record(new.data, new.witnesses, new.page)  # reasons are per pass; not read unless explain
         record = new
     return Run(record, changes, issues, touched)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 
 class Witness(NamedTuple):
@@ -65,6 +65,35 @@ class Issue(NamedTuple):
 
 
 
+class LazyReasons(Mapping[str, str]):
+    """Reasons worked out when first read: only ``--explain`` reads them, so most runs never pay.
+
+    >>> reasons = LazyReasons(lambda: {"doi": "normalized"})
+    >>> dict(reasons), "doi" in reasons
+    ({'doi': 'normalized'}, True)
+    """
+
+    __slots__ = ("_make", "_reasons")
+
+    def __init__(self, make: Callable[[], Mapping[str, str]]) -> None:
+        self._make = make
+        self._reasons: Mapping[str, str] | None = None
+
+    def _get(self) -> Mapping[str, str]:
+        if self._reasons is None:
+            self._reasons = self._make()
+        return self._reasons
+
+    def __getitem__(self, key: str) -> str:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One record on its way through the passes.
@@ -84,7 +113,7 @@ class Record:
         """Return a copy with new fields (and why they changed, keyed by field path), and maybe new witnesses or page."""
         # The constructor, not dataclasses.replace: every pass that changes a record comes here.
         return Record(data, self.witnesses if witnesses is None else witnesses, self.page if page is None else page,
-                      reasons or {})
+                      {} if reasons is None else reasons)  # not ``reasons or {}``: that would work out LazyReasons
 
     def evolve(self, **kw: Any) -> Record:
         """Return a copy with some attributes replaced."""

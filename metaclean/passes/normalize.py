@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
-from metaclean.record import Record, add_warning
+from metaclean.record import LazyReasons, Record, add_warning
 
 # SICI-style DOIs hold "<...>" pairs (10.1002/(SICI)...<693::AID-ASI4>3.0.CO;2-0): a "<" is part of
 # the DOI when its ">" follows; a lone "<", ">" or quote ends it.
@@ -759,8 +759,8 @@ def normalize_fields(record: Record) -> Record:
         new = add_warning(new, "normalize_fields", "authors", "the author list ends with 'et al.': it is incomplete")
     if new == data:
         return record
-    reasons = {key: destination(key, value) for key, value in data.items() if new.get(key) is not value}
-    return record.with_data(new, {"*": "normalized", **reasons})
+    return record.with_data(new, LazyReasons(lambda: {"*": "normalized", **{
+        key: destination(key, value) for key, value in data.items() if new.get(key) is not value}}))
 
 
 GROUPS = ((AUTHOR_KEYS, "authors"), (DOI_KEYS, "doi or url"), (JOURNAL_KEYS, "journal"), (DATE_KEYS, "published"),
