@@ -66,10 +66,17 @@ def restore_originals(record: Record) -> Record:
     used: dict[str, set[str]] = {}
     reasons: dict[str, str] = {}
     changed = False
+    cjk: dict[str, bool] = {}  # each title and abstract is asked about up to three times
+
+    def is_cjk(text: str) -> bool:
+        if text not in cjk:
+            cjk[text] = is_cjk_text(text)
+        return cjk[text]
+
     for field, cn_field in TRANSLATED:
-        originals = [(src, v) for src, d in sources if (v := _text(d.get(field))) and not is_cjk_text(v)]
+        originals = [(src, v) for src, d in sources if (v := _text(d.get(field))) and not is_cjk(v)]
         translated = [(src, f, v) for src, d in sources for f in (field, cn_field)
-                      if (v := _text(d.get(f))) and is_cjk_text(v)]
+                      if (v := _text(d.get(f))) and is_cjk(v)]
         if not translated:
             continue
         current = _text(data.get(field))
@@ -80,7 +87,7 @@ def restore_originals(record: Record) -> Record:
                 reasons[field] = f"original restored from {src}"
                 changed = True
             used.setdefault(src, set()).add(field)
-        elif current and is_cjk_text(current) and not _foreign(sources, field):
+        elif current and is_cjk(current) and not _foreign(sources, field):
             # Written in a CJK language: the value is the original; equal CN copies are duplicates.
             for src, f, v in translated:
                 if v == current:
@@ -95,7 +102,7 @@ def restore_originals(record: Record) -> Record:
                     reasons[f"translations.{lang}.{field}"] = f"machine translation, from {src}.{f}"
                 entry["machine"] = True
                 used.setdefault(src, set()).add(f)
-        if not originals and (text := _text(data.get(field))) and is_cjk_text(text):
+        if not originals and (text := _text(data.get(field))) and is_cjk(text):
             del data[field]
             data = add_warning(data, "restore_originals", field,
                                "only a machine translation survives; the original was not found")
