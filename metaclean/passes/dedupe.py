@@ -36,9 +36,18 @@ def drop_empty(value: Any) -> Any:
     kind = value.__class__
     if kind is dict or kind is list:
         items = value.items() if kind is dict else enumerate(value)
-        out = [(k, drop_empty(v) if isinstance(v, CONTAINERS) else v) for k, v in items]
-        kept = [(k, v) for k, v in out if not _empty(v)]
-        if len(kept) == len(value) and all(v is value[k] for k, v in kept):
+        kept: list[tuple[Any, Any]] | None = None  # made at the first item dropped or changed
+        for n, (k, v) in enumerate(items):
+            new = drop_empty(v) if isinstance(v, CONTAINERS) else v
+            if new is v and not _empty(v):
+                if kept is not None:
+                    kept.append((k, v))
+                continue
+            if kept is None:
+                kept = list(value.items())[:n] if kind is dict else list(enumerate(value[:n]))
+            if not _empty(new):
+                kept.append((k, new))
+        if kept is None:
             return value
         return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
