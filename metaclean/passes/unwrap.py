@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 import orjson
 
@@ -110,6 +110,16 @@ def merge_witness(outer: Any, inner: Any) -> tuple[Any, Any]:
     return outer, None if outer == inner or _is_empty(inner) else inner
 
 
+def _may_unwrap(data: Mapping[str, Any]) -> bool:
+    """Is there JSON to decode in ``data``, or a ``"null"`` inner copy to drop? The inner copy is asked first."""
+    for key in RECORD_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and (value == "null" or _looks_like_json(value)):
+            return True
+    return any(_has_json(v) for k, v in data.items() if k not in VERBATIM) or any(
+        v == "null" for k, v in data.items() if k in RECORD_FIELDS)
+
+
 def _is_record(value: Any) -> bool:
     return isinstance(value, dict) and len(RECORD_KEYS.intersection(value)) >= 2
 
@@ -127,8 +137,7 @@ def unwrap_json(record: Record) -> Record:
     >>> r.data["title"], r.data["doi"], "resultStr" in r.data
     ('T', '10.1/x', False)
     """
-    if not any(_has_json(v) for k, v in record.data.items() if k not in VERBATIM) and not any(
-            v == "null" for k, v in record.data.items() if k in RECORD_FIELDS):
+    if not _may_unwrap(record.data):
         return record
     data: dict[str, Any] = dict(record.data)
     witnesses = list(record.witnesses)
@@ -143,6 +152,8 @@ def unwrap_json(record: Record) -> Record:
             if current is data and key in VERBATIM:
                 continue
             value = current[key]
+            if value.__class__ is str and value != "null" and not _looks_like_json(value):
+                continue  # plain text, most values: nothing to decode
             name = f"{prefix}{key}"
             if isinstance(value, dict) and _has_json(value):
                 current[key] = dict(value)
