@@ -57,19 +57,39 @@ def test_partitions_are_line_ranges_that_cover_the_file(tmp_path: Path) -> None:
         assert b.first_line == a.first_line + data[a.span[0]:a.span[1]].count(b"\n")
 
 
+def corpus_jsonl(path: Path, megabytes: int) -> Path:
+    """A JSONL of about ``megabytes`` MB: the public corpus's records over and over, each with its own DOI."""
+    records = []
+    for f in sorted(need(CORPUS).iterdir()):
+        if f.suffix == ".json" and f.name != "truth.json":
+            records.append(json.loads(f.read_text(encoding="utf-8")))
+    size, n = 0, 0
+    with path.open("w", encoding="utf-8") as out:
+        while size < megabytes * 10**6:
+            record = records[n % len(records)]
+            line = json.dumps({**record, "doi": f"10.1000/copy{n}"}, ensure_ascii=False) + "\n"
+            out.write(line)
+            size += len(line.encode("utf-8"))
+            n += 1
+        out.write('{"broken line\n')
+    return path
+
+
 def test_dask_engine_gives_the_local_engines_outputs(tmp_path: Path, cluster) -> None:
     src = tmp_path / "in"
     shutil.copytree(need(CORPUS), src, ignore=shutil.ignore_patterns("truth.json"))
-    numbered_jsonl(src / "many.jsonl", 400, abstract=True)
+    corpus_jsonl(src / "many.jsonl", 200)
     local, remote = tmp_path / "local", tmp_path / "dask"
     jobs, _ = batch.plan([str(src)])
     local_reports = list(batch.collect(batch.run(jobs, batch.Options(), 2), output=local))
-    with DaskEngine(cluster.scheduler_address, partition_bytes=1 << 20) as engine:
+    with DaskEngine(cluster.scheduler_address) as engine:
         reports = list(batch.collect(engine.run(jobs, batch.Options()), output=remote))
     assert tree(remote) == tree(local)
     assert [(r.read, r.written) for r in reports] == [(r.read, r.written) for r in local_reports]
     (bad,) = [i for r in reports for i in r.issues]
-    assert bad.line == 401 and "partition" in bad.message
+    (many,) = [r for r in reports if r.name.endswith("many.jsonl")]
+    assert bad.line == many.read and "partition" in bad.message and many.written == many.read - 1
+    assert len(list(partitions(batch.Job(str(src / "many.jsonl"), "many", Path("many.jsonl"))))) > 10
 
 
 def test_cli_engine_dask_with_a_local_cluster(tmp_path: Path) -> None:
