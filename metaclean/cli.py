@@ -154,8 +154,6 @@ def _run(
             err.print(f"[red]error:[/red] {escape(str(issue))}")
         raise typer.Exit(EXIT_USAGE)
     workers = jobs or batch.default_workers()
-    if batch.STDIN in paths and workers > 1 and len(jobs_list) == 1:
-        workers = min(workers, 2)
     listing = check or list_duplicates
     options = batch.Options(passes, explain or bool(explain_to) or check, to.value, write=not listing,
                             dedupe=dedupe or list_duplicates)
