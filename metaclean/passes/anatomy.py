@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
@@ -310,7 +311,7 @@ def vocabulary(*texts: str) -> frozenset[str]:
     for text in texts:
         if not text:
             continue
-        words = {word.lower() for word in WORD.findall(text)}  # a set first: most words repeat
+        words = {word.lower() for word in set(WORD.findall(text))}  # a set first: most words repeat
         vocab.update(words)
         vocab.update(APOSTROPHE.split(word, maxsplit=1)[0] for word in words
                      if "'" in word or "’" in word)  # Bahdanau’s -> bahdanau
@@ -380,14 +381,16 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
     best[0] = (0, 0.0, ())
     case_cuts = set(_case_cuts(token))
     cuttable = [j == 0 or j == n or _can_cut(token, j) for j in range(n + 1)]  # once, not per piece
+    lowered = token.lower() if token.isascii() else None  # ASCII lowers letter by letter
     for i in range(n):
         if best[i] is None or not cuttable[i]:
             continue
         pieces, cost, cuts = best[i]
-        for j in range(i + 2, n + 1):
+        last = n if lowered is None else _last_piece_end(lowered, i, vocab)
+        for j in range(i + 2, last + 1):
             if not cuttable[j]:
                 continue
-            piece = token[i:j].lower()
+            piece = token[i:j].lower() if lowered is None else lowered[i:j]
             if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
                 continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
             c = _key_cost(piece, vocab)
@@ -405,6 +408,41 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
         out.append(token[prev:j])
         prev = j
     return out
+
+
+@lru_cache(maxsize=1)
+def word_prefixes() -> frozenset[str]:
+    """Return every prefix of every word of the bundled word list (built once, ~0.1 s)."""
+    return frozenset(w[:k] for w in word_ranks() for k in range(1, len(w) + 1))
+
+
+@lru_cache(maxsize=1)  # the tokens of one keywords run share one vocabulary
+def _sorted_vocabulary(vocab: frozenset[str]) -> list[str]:
+    return sorted(vocab)
+
+
+def _is_vocabulary_prefix(prefix: str, vocab: frozenset[str]) -> bool:
+    words = _sorted_vocabulary(vocab)
+    k = bisect_left(words, prefix)
+    return k < len(words) and words[k].startswith(prefix)
+
+
+def _last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
+    """Return the last end ``j`` for which ``lowered[i:j]`` may still have a cost (ASCII only).
+
+    A piece's first part (up to ``-``, ``/``, ``'``) must be a word of the vocabulary or the word
+    list, or the piece one of the vocabulary's tokens: once the letters from ``i`` are a prefix of
+    none of them, no longer piece can be vouched for, and ``_segment`` stops trying cuts. A digit
+    or separator before that point ends the pruning: ``covid-19`` is judged part by part.
+    """
+    prefixes = word_prefixes()
+    for j in range(i + 1, len(lowered) + 1):
+        if not lowered[j - 1].isalpha():
+            return len(lowered)
+        prefix = lowered[i:j]
+        if prefix not in prefixes and not _is_vocabulary_prefix(prefix, vocab):
+            return j - 1
+    return len(lowered)
 
 
 def _split_token(token: str, vocab: frozenset[str]) -> list[str]:
