@@ -14,7 +14,6 @@ from __future__ import annotations
 import collections
 import logging
 import os
-from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from metaclean import batch, io
@@ -161,9 +160,3 @@ class DaskEngine:
             found.append(rows)
         return batch.Duplicates(found)
 
-
-def run_local_cluster_example(paths: list[str], output: Path) -> list[batch.FileReport]:
-    """Clean ``paths`` into ``output`` on a two-worker local cluster (the README's example)."""
-    jobs, _ = batch.plan(paths)
-    with DaskEngine(workers=2) as engine:
-        return list(batch.collect(engine.run(jobs, batch.Options()), output=output))
