@@ -546,6 +546,17 @@ KEPT = ("title", "language", "abstract", "copyright", "disclosure", "funding", "
         "open_access", "fields_of_study", "published_online", "publication_types", "merged_from")
 
 
+def first_title(value: Any) -> str | None:
+    """Return the title a value gives: a string, or the first non-empty item of a list (Crossref).
+
+    >>> first_title(["", "A Title", "Another"]), first_title([[], "T"]), first_title([{"a": 1}])
+    ('A Title', 'T', None)
+    """
+    if isinstance(value, list):
+        value = next((v for v in value if not _empty(v)), None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[Any], Any],
            extra: dict[str, Any], same: Callable[[Any, Any], bool] | None = None) -> Any:
     """Return the first convertible value among ``keys``; values that differ from it go to ``extra``."""
@@ -659,7 +670,7 @@ def normalize_fields(record: Record) -> Record:
     consumed.update(KEPT)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not _empty(t)]
-        out["title"] = titles[0] if titles and isinstance(titles[0], str) else None
+        out["title"] = first_title(out["title"])
         if titles[1:] or out["title"] is None:
             extra["title"] = data["title"]
     authors: list[dict] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from metaclean.lang import detect_record_language
+from metaclean.passes.normalize import first_title
 from metaclean.record import Record, Witness, add_warning
 from metaclean.script import cjk_language, is_cjk_text
 
@@ -13,9 +14,7 @@ CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
 
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, list):  # Crossref gives titles as lists; normalize_fields keeps the first
-        value = next((v for v in value if v not in (None, [], {}) and not (isinstance(v, str) and not v.strip())), None)
-    return value if isinstance(value, str) and value.strip() else None
+    return first_title(value)  # the value normalize_fields will keep, so a second clean agrees
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
