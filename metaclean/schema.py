@@ -64,15 +64,29 @@ FIELDS: dict[str, dict[str, Any]] = {
         "pass": _STR, "field": _STR, "message": _STR}}, "description": "Damage that could not be repaired."},
 }
 ORDER = {name: i for i, name in enumerate(FIELDS)}
+# A translation's parts in the order of the record's own, and whether it is a machine's last.
+TRANSLATION_ORDER = {name: ORDER.get(name, len(ORDER)) for name in _TRANSLATION["properties"]}
+
+
+def _sorted(data: Mapping[str, Any], order: Mapping[str, int]) -> dict[str, Any]:
+    return dict(sorted(data.items(), key=lambda kv: (order.get(kv[0], len(order) + len(ORDER)), kv[0])))
 
 
 def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``data`` with its keys in schema order; keys the schema does not know come last, sorted.
 
+    Each translation's parts follow the same order, ``machine`` last.
+
     >>> list(ordered({"doi": "10.1/x", "zzz": 1, "title": "T"}))
     ['title', 'doi', 'zzz']
+    >>> list(ordered({"translations": {"zh": {"machine": True, "abstract": "a", "title": "t"}}})["translations"]["zh"])
+    ['title', 'abstract', 'machine']
     """
-    return dict(sorted(data.items(), key=lambda kv: (ORDER.get(kv[0], len(ORDER)), kv[0])))
+    out = _sorted(data, ORDER)
+    translations = out.get("translations")
+    if isinstance(translations, dict) and all(isinstance(v, dict) for v in translations.values()):
+        out["translations"] = {lang: _sorted(parts, TRANSLATION_ORDER) for lang, parts in translations.items()}
+    return out
 
 
 def json_schema() -> dict[str, Any]:
