@@ -22,7 +22,7 @@ from typing import IO, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from metaclean import io
 from metaclean.duplicates import Source, group, merge, record_keys
-from metaclean.pipeline import PASSES, Pass, clean
+from metaclean.pipeline import PASSES, Pass, clean_many
 from metaclean.record import Change, Issue
 
 STDIN = "-"
@@ -144,12 +144,15 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
     touched: collections.Counter[str] = collections.Counter()
     records: list[dict] = []
     keyed: list[Keyed] = []
-    for item in parsed.items:
+    items = list(parsed.items)
+    cleaned = iter(clean_many([(i.value, i.page, i.line) for i in items if i.issue is None], options.passes,
+                              explain=options.explain, file=name))
+    for item in items:
         read += 1
         if item.issue is not None:
             issues.append(item.issue._replace(file=name))
             continue
-        result = clean(item.value, options.passes, explain=options.explain, page=item.page, file=name, line=item.line)
+        result = next(cleaned)
         issues.extend(result.issues)
         touched.update(result.touched)
         if result.changes:

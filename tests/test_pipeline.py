@@ -135,3 +135,26 @@ def test_skipping_passes_still_loses_nothing() -> None:
     assert out["title"] == "标题"
     assert out["extra"]["resultStr"]["title"] == "Original"
     assert out["extra"]["page_text"] == "some page text"
+
+
+def test_clean_many_gives_what_clean_gives_one_by_one(corpus, truth) -> None:
+    from metaclean.pipeline import clean_many
+
+    items = []
+    for rid, t in truth.items():
+        if not rid.startswith("_"):
+            items += [(item.value, item.page, n) for n, item in enumerate(io.read_path(corpus / t["file"]).items)]
+    items += [(["not", "a", "record"], "", 99), (None, "", 100)]
+
+    def explode(record: Record) -> Record:
+        """Fail on one record only."""
+        if "人工智能" in str(record.data.get("title")):
+            raise KeyError("boom")
+        return record
+
+    passes = (*PASSES[:2], explode, *PASSES[2:])
+    together = clean_many(items, passes, explain=True, file="f")
+    alone = [clean(v, passes, explain=True, page=page, file="f", line=line) for v, page, line in items]
+    assert together == alone
+    assert any(r.issues and r.issues[0].pass_name == "explode" for r in together)
+    assert together[-1].record is None and together[-1].issues[0].line == 100
