@@ -96,11 +96,7 @@ def _reads_as_chinese(text: str) -> bool:
     return bool(chars) and sum(c in common for c in chars) >= 0.8 * len(chars)
 
 
-def _loads(text: str | bytes) -> Any:
-    return orjson.loads(text)
-
-
-def _error_line(exc: Exception, text: str = "") -> int | None:
+def _error_line(exc: Exception) -> int | None:
     line = getattr(exc, "lineno", None)
     return line if isinstance(line, int) and line > 0 else None
 
@@ -118,11 +114,11 @@ def json_lines(lines: Iterable[bytes | str], first_line: int = 1) -> Iterator[It
         if not line.strip():
             continue
         try:
-            value = _loads(line)
+            value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             if isinstance(line, bytes):
                 try:
-                    value = _loads(decode(line))
+                    value = orjson.loads(decode(line))
                 except (orjson.JSONDecodeError, InputError) as exc2:
                     yield Item(n, None, issue=Issue(None, n, _describe(exc2), raw=_raw(line)))
                     continue
@@ -145,7 +141,7 @@ def _looks_jsonl(lines: list[str]) -> bool:
         return False
     for line in starts[:3]:
         try:
-            if isinstance(_loads(line), dict):
+            if isinstance(orjson.loads(line), dict):
                 return True
         except orjson.JSONDecodeError:
             continue
@@ -164,7 +160,7 @@ def parse_text(text: str) -> Parsed:
     if stripped[0] not in "{[":
         raise InputError(f"not JSON: starts with {stripped[:20]!r}", 1)
     try:
-        value = _loads(stripped)
+        value = orjson.loads(stripped)
     except orjson.JSONDecodeError as exc:
         whole_error = exc
     else:

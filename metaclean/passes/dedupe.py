@@ -4,22 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any, Container, Mapping
 
-from metaclean.passes.normalize import fold, normalize_fields
+from metaclean.passes.normalize import fold, is_empty, normalize_fields
 from metaclean.record import Record
 from metaclean.schema import ordered
 
 LETTER = re.compile(r"[^\W\d_]")
-
-
-def _empty(value: Any) -> bool:
-    if value is None:
-        return True
-    kind = value.__class__  # exact types first: called for every value of every record
-    if kind is str:
-        return not value.strip()
-    if kind is list or kind is dict:
-        return not value
-    return (isinstance(value, str) and not value.strip()) or value in ([], {})
 
 
 CONTAINERS = (dict, list)
@@ -39,23 +28,23 @@ def drop_empty(value: Any) -> Any:
         kept: list[tuple[Any, Any]] | None = None  # made at the first item dropped or changed
         for n, (k, v) in enumerate(items):
             new = drop_empty(v) if isinstance(v, CONTAINERS) else v
-            if new is v and not _empty(v):
+            if new is v and not is_empty(v):
                 if kept is not None:
                     kept.append((k, v))
                 continue
             if kept is None:
                 kept = list(value.items())[:n] if kind is dict else list(enumerate(value[:n]))
-            if not _empty(new):
+            if not is_empty(new):
                 kept.append((k, new))
         if kept is None:
             return value
         return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if not _empty(v)}
+        return {k: v for k, v in out.items() if not is_empty(v)}
     if isinstance(value, list):
         out = [drop_empty(v) for v in value]
-        return [v for v in out if not _empty(v)]
+        return [v for v in out if not is_empty(v)]
     return value
 
 
@@ -134,7 +123,7 @@ def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
     extra = data.get("extra")
     if isinstance(extra, dict):
         return dict(extra)
-    return {} if _empty(extra) else {"extra": extra}
+    return {} if is_empty(extra) else {"extra": extra}
 
 
 def dedupe_fields(record: Record) -> Record:

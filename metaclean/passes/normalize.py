@@ -76,7 +76,12 @@ SUBTYPES = {
 }
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
+    """Return True for null, blank text, ``[]`` and ``{}``: values that say nothing.
+
+    >>> [is_empty(v) for v in (None, " ", [], {}, 0, False, "x")]
+    [True, True, True, True, False, False, False]
+    """
     if value is None:
         return True
     kind = value.__class__  # exact types first: called ~150 times per record
@@ -366,16 +371,16 @@ def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
             if name is None:
                 unnamed.append(item)
             else:
-                entries.append({"name": name, **{k: v for k, v in item.items() if k not in used and not _empty(v)}})
+                entries.append({"name": name, **{k: v for k, v in item.items() if k not in used and not is_empty(v)}})
         elif isinstance(item, str):
             entries.extend({"name": n} for n in split_authors(item))
-        elif not _empty(item):
+        elif not is_empty(item):
             unnamed.append(item)
     return entries, unnamed
 
 
 def _author_id(entry: Mapping[str, Any]) -> Any:
-    return next((entry[k] for k in AUTHOR_ID_KEYS if not _empty(entry.get(k))), None)
+    return next((entry[k] for k in AUTHOR_ID_KEYS if not is_empty(entry.get(k))), None)
 
 
 def normalize_authors(value: Any) -> list[dict]:
@@ -433,10 +438,10 @@ def _name_value(value: Any) -> tuple[Any, Any]:
         strings = [v for v in value if isinstance(v, str) and v.strip()]
         if not strings:
             return None, value
-        rest = [v for v in value if v is not strings[0] and not _empty(v)]
+        rest = [v for v in value if v is not strings[0] and not is_empty(v)]
         return strings[0], rest or None
     if isinstance(value, dict):
-        return value.get("name"), {k: v for k, v in value.items() if k != "name" and not _empty(v)} or None
+        return value.get("name"), {k: v for k, v in value.items() if k != "name" and not is_empty(v)} or None
     return value, None
 
 
@@ -462,22 +467,22 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     journal: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
     leftovers: list[tuple[str, Any]] = []
     origin = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # where a value came from, for extra
-    if not isinstance(given, dict) and not _empty(given):
+    if not isinstance(given, dict) and not is_empty(given):
         journal["name"], rest = _name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
     for field, keys in JOURNAL_FLAT.items():
         for key in keys:
             value, rest = data.get(key), None
-            if value is None or _empty(value):
+            if value is None or is_empty(value):
                 continue
             if field == "name":
                 value, rest = _name_value(value)
-            if _empty(value) or (not _empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
+            if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
                                  and fold(str(journal[field])) != fold(str(value))):
                 leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
                 continue
-            if _empty(journal.get(field)):
+            if is_empty(journal.get(field)):
                 journal[field] = value
                 origin[field] = key
             if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
@@ -486,7 +491,7 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     name = journal.pop("name", None)
     if isinstance(name, str) and name.strip():
         out["name"] = " ".join(name.split())
-    elif not _empty(name):
+    elif not is_empty(name):
         leftovers.append((origin["name"], name))
     for field in ("volume", "issue", "pages"):
         value = journal.pop(field, None)
@@ -494,7 +499,7 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
             value = str(value)
         if isinstance(value, str) and value.strip() and value.strip().lower() not in PLACEHOLDERS:
             out[field] = " ".join(value.split())
-        elif not _empty(value) and not isinstance(value, str):
+        elif not is_empty(value) and not isinstance(value, str):
             leftovers.append((origin[field], value))
     if "volume" in out and "issue" not in out and (m := VOLUME_ISSUE.match(out["volume"])):
         out["volume"], out["issue"] = m.group(1), m.group(2)
@@ -506,10 +511,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     number = to_number(factor)
     if number:
         out["impact_factor"] = number
-    elif not _empty(factor) and number is None:
+    elif not is_empty(factor) and number is None:
         leftovers.append((origin["impact_factor"], factor))
     for key, value in journal.items():
-        if not _empty(value):
+        if not is_empty(value):
             out[key] = value
     order = ("name", "volume", "issue", "pages", "impact_factor")
     return dict(sorted(out.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))), leftovers
@@ -553,7 +558,7 @@ def first_title(value: Any) -> str | None:
     ('A Title', 'T', None)
     """
     if isinstance(value, list):
-        value = next((v for v in value if not _empty(v)), None)
+        value = next((v for v in value if not is_empty(v)), None)
     return value if isinstance(value, str) and value.strip() else None
 
 
@@ -563,7 +568,7 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[An
     chosen = None
     for key in keys:
         value = data.get(key)
-        if value is None or _empty(value):  # most alias keys are absent: no call for them
+        if value is None or is_empty(value):  # most alias keys are absent: no call for them
             continue
         converted = convert(value)
         if converted is None:
@@ -591,7 +596,7 @@ def _url(value: Any) -> str | None:
 
 def _put(target: dict[str, Any], key: str, value: Any, extra: dict[str, Any], extra_key: str) -> None:
     """Set ``target[key]`` unless it holds another value already; then the new one goes to ``extra``."""
-    if _empty(target.get(key)):
+    if is_empty(target.get(key)):
         target[key] = value
     elif target[key] != value:
         extra[extra_key] = value
@@ -602,7 +607,7 @@ def _mapping(data: Mapping[str, Any], key: str, extra: dict[str, Any]) -> dict[s
     value = data.get(key)
     if isinstance(value, dict):
         return dict(value)
-    if not _empty(value):
+    if not is_empty(value):
         extra[key] = value
     return {}
 
@@ -622,7 +627,7 @@ def _flatten_ids(data: Mapping[str, Any], source: dict[str, Any],
             continue
         del view[container]
         for key, value in data[container].items():
-            if _empty(value):
+            if is_empty(value):
                 continue
             target = EXTERNAL_IDS.get(str(key).lower())
             if target == "doi":
@@ -665,17 +670,17 @@ def normalize_fields(record: Record) -> Record:
         return keys
 
     for key in KEPT:
-        if (value := data.get(key)) is not None and not _empty(value):
+        if (value := data.get(key)) is not None and not is_empty(value):
             out[key] = value
     consumed.update(KEPT)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
-        titles = [t for t in out["title"] if not _empty(t)]
+        titles = [t for t in out["title"] if not is_empty(t)]
         out["title"] = first_title(out["title"])
         if titles[1:] or out["title"] is None:
             extra["title"] = data["title"]
     authors: list[dict] = []
     for key in take(AUTHOR_KEYS):
-        if _empty(data.get(key)):
+        if is_empty(data.get(key)):
             continue
         entries, unnamed = _author_entries(data[key])
         if unnamed:
@@ -716,7 +721,7 @@ def normalize_fields(record: Record) -> Record:
         value = data.get(key)
         if isinstance(value, (str, list)):
             type_values.extend([value] if isinstance(value, str) else value)
-        elif not _empty(value):
+        elif not is_empty(value):
             extra[key] = value
     out["type"], raw_types = normalize_type(type_values)
     if raw_types:
@@ -728,7 +733,7 @@ def normalize_fields(record: Record) -> Record:
             consumed.add(key)
             value = data[key]
             if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
-                rest = {k: v for k, v in value.items() if k != "url" and not _empty(v)}
+                rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
                 if rest:
                     extra[key] = rest
                 value = value.get("url")
@@ -738,10 +743,10 @@ def normalize_fields(record: Record) -> Record:
                     continue
             if key == "fieldsOfStudy" and isinstance(value, str):
                 value = _keywords(value)
-            if not _empty(value):
+            if not is_empty(value):
                 _put(out, target, value, extra, key)
     for key, value in view.items():
-        if key in consumed or _empty(value):
+        if key in consumed or is_empty(value):
             continue
         if key in SOURCE_KEYS:
             _put(source, SOURCE_KEYS[key], value, extra, key)
@@ -760,10 +765,10 @@ def normalize_fields(record: Record) -> Record:
                 _put(out, ids[key], normalized, extra, key)
         else:
             extra[key] = value
-    if normalize_arxiv(out["doi"] or "") and _empty(out.get("arxiv")):
+    if normalize_arxiv(out["doi"] or "") and is_empty(out.get("arxiv")):
         out["arxiv"] = normalize_arxiv(out["doi"])
     out["source"], out["rankings"], out["extra"] = source, rankings, extra
-    new = {k: v for k, v in out.items() if not _empty(v)}
+    new = {k: v for k, v in out.items() if not is_empty(v)}
     if isinstance(data.get("citationCount"), str) and count is None:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if truncated:
@@ -805,6 +810,6 @@ def destination(key: str, value: Any) -> str:
     >>> destination("PeriodicalId", 7), destination("pages", "0"), destination("Foo", 1)
     ('moved to source.periodical_id', 'normalized into journal', 'kept under extra.Foo')
     """
-    if _empty(value):
+    if is_empty(value):
         return "empty value dropped"
     return DESTINATIONS.get(key) or f"kept under extra.{key}"

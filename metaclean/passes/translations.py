@@ -13,8 +13,8 @@ TRANSLATED = (("title", "TitleCN"), ("abstract", "AbstractTextCN"))
 CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
 
 
-def _text(value: Any) -> str | None:
-    return first_title(value)  # the value normalize_fields will keep, so a second clean agrees
+# A value's text as normalize_fields will keep it (Crossref lists included): a second clean agrees.
+_text = first_title
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
