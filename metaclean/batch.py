@@ -15,10 +15,10 @@ import os
 import signal
 import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import IO, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from metaclean import io
 from metaclean.duplicates import Source, group, merge, record_keys
@@ -221,9 +221,6 @@ def _slices(job: Job, head: bytes, stream: IO[bytes]) -> Iterator[Chunk]:
             return
 
 
-Submit = Callable[[Chunk], "Future[Done] | Done"]
-
-
 def run(
     jobs: Iterable[Job], options: Options, workers: int = 1, stdin: IO[bytes] | None = None,
 ) -> Iterator[Done]:
@@ -242,20 +239,35 @@ def run(
     tasks = itertools.chain((first, second), tasks)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    window: collections.deque[Future[Done]] = collections.deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts) as pool:
         try:
-            for chunk in tasks:
-                window.append(pool.submit(clean_chunk, chunk, options))
-                if len(window) >= 2 * workers:
-                    yield window.popleft().result()
-            while window:
-                yield window.popleft().result()
+            for future in ahead((pool.submit(clean_chunk, chunk, options) for chunk in tasks), 2 * workers):
+                yield future.result()
         except BaseException:
-            for future in window:
-                future.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+T = TypeVar("T")
+
+
+def ahead(items: Iterable[T], depth: int) -> Iterator[T]:
+    """Yield ``items`` in order, drawing up to ``depth`` of them before the first is yielded.
+
+    With items that are submitted work (futures), this keeps ``depth`` tasks in flight while the
+    results are taken in input order: bounded memory, order kept. Both engines use it.
+
+    >>> drawn = []
+    >>> it = ahead((drawn.append(n) or n for n in range(5)), 2)
+    >>> next(it), drawn
+    (0, [0, 1])
+    """
+    window: collections.deque[T] = collections.deque()
+    for item in items:
+        window.append(item)
+        if len(window) >= depth:
+            yield window.popleft()
+    yield from window
 
 
 def _ignore_interrupts() -> None:

@@ -102,25 +102,22 @@ class DaskEngine:
 
     def run(self, jobs: Iterable[batch.Job], options: batch.Options, stdin: IO[bytes] | None = None) -> Iterator[batch.Done]:
         """Clean every partition on the cluster; yield what each gave, in input order."""
-        client = self.client
-        window: collections.deque[Any] = collections.deque()
-        in_flight = 2 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
+        in_flight = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or self.workers)
         tasks = (c for job in jobs for c in partitions(job, self.partition_bytes, stdin))
         written = 0
-        for n, chunk in enumerate(tasks):
-            future = client.submit(batch.clean_chunk, chunk, options, pure=False, retries=RETRIES)
-            if options.dedupe:
-                self.keyed.append(client.submit(_keyed, future, n, pure=False, retries=RETRIES))
-                future = client.submit(_without_keys, future, pure=False, retries=RETRIES)
-            window.append((chunk, future))
-            while len(window) >= in_flight:
-                done = self._result(*window.popleft())
-                written = self._place(done, written)
-                yield done
-        while window:
-            done = self._result(*window.popleft())
+        for chunk, future in batch.ahead(self._submit(tasks, options), in_flight):
+            done = self._result(chunk, future)
             written = self._place(done, written)
             yield done
+
+    def _submit(self, tasks: Iterable[batch.Chunk], options: batch.Options) -> Iterator[tuple[batch.Chunk, Any]]:
+        client = self.client
+        for n, chunk in enumerate(tasks):
+            future = client.submit(batch.clean_chunk, chunk, options, pure=False, retries=RETRIES)
+            if options.dedupe:  # the keys stay on the cluster, for find_duplicates' shuffle
+                self.keyed.append(client.submit(_keyed, future, n, pure=False, retries=RETRIES))
+                future = client.submit(_without_keys, future, pure=False, retries=RETRIES)
+            yield chunk, future
 
     def _place(self, done: batch.Done, written: int) -> int:
         written = 0 if done.chunk.index == 0 else written
