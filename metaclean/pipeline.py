@@ -130,11 +130,11 @@ def clean_many(
             results.append(None)
         else:
             results.append(clean(data, passes, explain=explain, page=page, file=file, line=line))
+    records = [run.record for _, run, _ in runs]
     for p in passes:
-        for n, (slot, run, line) in enumerate(runs):
-            runs[n] = (slot, run._replace(record=_step(p, run.record, run, explain, file, line)), line)
-    for slot, run, _ in runs:
-        results[slot] = Result(finish(run.record), tuple(run.changes), tuple(run.issues), tuple(run.touched))
+        records = [_step(p, record, run, explain, file, line) for record, (_, run, line) in zip(records, runs)]
+    for record, (slot, run, _) in zip(records, runs):
+        results[slot] = Result(finish(record), tuple(run.changes), tuple(run.issues), tuple(run.touched))
     return results  # type: ignore[return-value]
 
 
