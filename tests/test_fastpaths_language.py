@@ -1,0 +1,71 @@
+"""The fast paths of language and script detection give the answers of the slow ones they replace."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metaclean import lang, script
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Letters of several scripts, the separators eld keeps (' ` ’), digits, spaces and punctuation,
+# with long words (eld cuts at 70 bytes and at 350-380 bytes of text).
+PIECES = st.sampled_from([
+    "the", "of", "intelligence", "artificial", "e", "o", "de", "la", "ção", "über", "Künstliche", "İstanbul",
+    "ИНТЕЛЛЕКТ", "искусственный", "τεχνητή", "ذكاء", "ความ", "人工", "知能", "인공", "don't", "l’IA", "`x",
+    "a" * 75, "supercalifragilisticexpialidocious" * 3, "10.1080/2156.2023", "COVID-19", "https://doi.org/x",
+    "www.example.org", "(2019)", " ", "  ", "\n", "\t", ".", ", ", "—", "’", "'", "-", "1", "x1y", "ﬁ",
+])
+TEXTS = st.one_of(st.lists(PIECES, max_size=80).map("".join), st.text(max_size=400))
+
+
+@SETTINGS
+@given(TEXTS)
+def test_ngram_scorer_gives_elds_scores(text: str) -> None:
+    fast = lang._ngram_scorer()(text)
+    assert list(fast.items()) == list(lang._detector().detect(text).scores().items())
+
+
+def test_ngram_scorer_on_long_words_and_cut_texts() -> None:
+    for text in ["a" * 200, "ab " * 200, "Inteligência artificial " * 30, "x", "", "’’’", "de la o e a"]:
+        fast = lang._ngram_scorer()(text)
+        assert list(fast.items()) == list(lang._detector().detect(text).scores().items())
+
+
+# NOISE as it was written before the lookbehind.
+OLD_NOISE = re.compile(r"https?://\S+|www\.\S+|\b10\.\d{4,9}/\S+|\S*\d\S*")
+
+
+@SETTINGS
+@given(TEXTS)
+def test_noise_removes_what_it_removed(text: str) -> None:
+    assert lang.NOISE.sub(" ", text) == OLD_NOISE.sub(" ", text)
+
+
+@pytest.mark.parametrize("text", [
+    "see https://doi.org/10.1/x and 10.1080/21568235.2023.1 (2019) x1y www.a.b COVID-19",
+    "ahttps://x a10.12345/y http://x1 1http://x",
+])
+def test_noise_examples(text: str) -> None:
+    assert lang.NOISE.sub(" ", text) == OLD_NOISE.sub(" ", text)
+
+
+def _old_cjk_share(text: str) -> float:
+    if text.isascii() or not script.CJK.search(text):
+        return 0.0
+    letters = len(script.LETTER.findall(text))
+    return len(script.CJK.findall(text)) / letters if letters else 0.0
+
+
+CJKISH = st.text(alphabet=st.sampled_from(list("伊朗在的ひらがなカタカナ・ー한국어 Iran’s ‘x’ 1 。、")), max_size=60)
+
+
+@SETTINGS
+@given(st.one_of(CJKISH, st.text(max_size=60)))
+def test_cjk_share_counts_runs_as_characters(text: str) -> None:
+    assert script.cjk_share(text) == _old_cjk_share(text)
+    if script.is_cjk_text(text):
+        assert script.script_language(text) == script.cjk_language(text)
