@@ -69,3 +69,73 @@ def test_cjk_share_counts_runs_as_characters(text: str) -> None:
     assert script.cjk_share(text) == _old_cjk_share(text)
     if script.is_cjk_text(text):
         assert script.script_language(text) == script.cjk_language(text)
+
+
+# --- split_abstract's keyword segmentation and notes ------------------------------------------
+
+from metaclean.passes import anatomy  # noqa: E402
+
+
+def _old_vocabulary(text: str) -> frozenset[str]:
+    """``anatomy.vocabulary`` as it was: the whole text at once."""
+    vocab: set[str] = set()
+    words = {word.lower() for word in set(anatomy.WORD.findall(text))}
+    vocab.update(words)
+    vocab.update(anatomy.APOSTROPHE.split(word, maxsplit=1)[0] for word in words if "'" in word or "’" in word)
+    for token in set(text.split()):
+        token = token.strip(anatomy.TOKEN_PUNCT).lower()
+        if len(token) > 1 and token not in vocab and any(c.isalpha() for c in token):
+            vocab.add(token)
+    return frozenset(vocab)
+
+
+WORDY = st.lists(st.sampled_from([
+    "Bahdanau’s", "(AI)", "learning,", "İstanbul", "ΟΔΟΣ.", "don't", "'tis", "x", "COVID-19", "“quoted”",
+    "a_b", "²", "½", "日本語", "e.g.", " ", "\n", "\u2003", "’", "...", "Ⅻ", "l’IA", "naïve", "Σ'",
+]), max_size=40).map(" ".join)
+
+
+@SETTINGS
+@given(st.one_of(WORDY, st.text(max_size=200)))
+def test_vocabulary_token_by_token_is_the_whole_texts(text: str) -> None:
+    assert anatomy.vocabulary(text) == _old_vocabulary(text)
+
+
+def _old_last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
+    """``anatomy._last_piece_end`` as it was: one prefix at a time, in the set of all prefixes."""
+    prefixes = anatomy.word_prefixes()
+    words = sorted(vocab)
+    for j in range(i + 1, len(lowered) + 1):
+        if not lowered[j - 1].isalpha():
+            return len(lowered)
+        prefix = lowered[i:j]
+        k = anatomy.bisect_left(words, prefix)
+        if prefix not in prefixes and not (k < len(words) and words[k].startswith(prefix)):
+            return j - 1
+    return len(lowered)
+
+
+ASCII_RUNS = st.lists(st.sampled_from([
+    "war", "coup", "deep", "learning", "machine", "covid", "-", "19", "/", "'", "xq", "zz", "photo", "acoustic",
+    "s", "e", "ion", "chatgpt", "q",
+]), min_size=1, max_size=8).map("".join)
+
+
+@SETTINGS
+@given(ASCII_RUNS, st.data(), st.frozensets(st.sampled_from(["chatgpt", "xqz", "zzq", "coup", "warco", "q-19"])))
+def test_last_piece_end_by_sorted_neighbours(lowered: str, data: st.DataObject, vocab: frozenset[str]) -> None:
+    i = data.draw(st.integers(0, len(lowered) - 1))
+    assert anatomy._last_piece_end(lowered, i, vocab) == _old_last_piece_end(lowered, i, vocab)
+
+
+OLD_NOTE_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*"0123456789 .:：,1١٢", "See p. ", "Ibid.", "12345", "2019"]), max_size=40).map("".join))
+def test_split_notes_finds_the_numbers_it_found(body: str) -> None:
+    # split_notes' note-number candidates against the lookbehind pattern they replace
+    m = anatomy.FIRST_NOTE.match(body)
+    if m:
+        runs = [(int(c[0]), c.span()) for c in anatomy.DIGITS.finditer(body, m.end()) if c.end() - c.start() <= 4]
+        assert runs == [(int(c[0]), c.span()) for c in OLD_NOTE_NUMBER.finditer(body, m.end())]
