@@ -14,8 +14,14 @@ CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
 READ = tuple(f for pair in TRANSLATED for f in pair)  # the fields read from every source
 
 
-# A value's text as normalize_fields will keep it (Crossref lists included): a second clean agrees.
-_text = first_title
+def _text(value: Any) -> str | None:
+    """Return a value's text as normalize_fields will keep it (``first_title``: Crossref lists too).
+
+    A second clean agrees. Strings and None (most values) are answered here, as first_title would.
+    """
+    if type(value) is str:
+        return value if value.strip() else None
+    return None if value is None else first_title(value)
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
