@@ -8,6 +8,10 @@ KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
+# Runs of the characters CJK and LETTER match: their lengths add up to the same counts, with one
+# string made per run instead of one per character.
+CJK_RUN = re.compile(CJK.pattern + "+")
+LETTER_RUN = re.compile(LETTER.pattern + "+")
 CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
 
 
@@ -19,8 +23,8 @@ def cjk_share(text: str) -> float:
     """
     if text.isascii() or not CJK.search(text):
         return 0.0
-    letters = len(LETTER.findall(text))
-    return len(CJK.findall(text)) / letters if letters else 0.0
+    letters = sum(map(len, LETTER_RUN.findall(text)))
+    return sum(map(len, CJK_RUN.findall(text))) / letters if letters else 0.0
 
 
 def is_cjk_text(text: str) -> bool:
@@ -40,8 +44,17 @@ def cjk_language(text: str) -> str | None:
     >>> cjk_language("日本語の論文"), cjk_language("한국어"), cjk_language("中文"), cjk_language("English")
     ('ja', 'ko', 'zh', None)
     """
-    if not is_cjk_text(text):
-        return None
+    return script_language(text) if is_cjk_text(text) else None
+
+
+def script_language(text: str) -> str | None:
+    """Return ``ja``, ``ko`` or ``zh`` by the first script test that ``text`` passes: kana, Hangul, Han.
+
+    ``cjk_language`` for a text known to be CJK, without asking that again.
+
+    >>> script_language("ChatGPTの利用"), script_language("Hello")
+    ('ja', None)
+    """
     if KANA.search(text):
         return "ja"
     if HANGUL.search(text):

@@ -176,7 +176,7 @@ APOSTROPHE = re.compile("['’]")
 PIECE_PARTS = re.compile(r"[-‐–/'’]")
 TOKEN_PUNCT = ".,;:!?()[]{}\"'‘’“”«»"
 MAX_SKIPPED_NOTES = 2
-NOTE_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+DIGITS = re.compile(r"\d+")  # a note number is a whole run of one to four digits
 NOTE_NUMBER_AFTER = re.compile(r"[.,:/–\-]\d|[%]|\d")
 FIRST_NOTE = re.compile(r"\s*[:：.]?\s*1(?!\d)\s*")
 
@@ -309,17 +309,34 @@ def vocabulary(*texts: str) -> frozenset[str]:
     """
     vocab: set[str] = set()
     for text in texts:
-        if not text:
-            continue
-        words = {word.lower() for word in set(WORD.findall(text))}  # a set first: most words repeat
-        vocab.update(words)
-        vocab.update(APOSTROPHE.split(word, maxsplit=1)[0] for word in words
-                     if "'" in word or "’" in word)  # Bahdanau’s -> bahdanau
-        for token in set(text.split()):
-            token = token.strip(TOKEN_PUNCT).lower()
-            if len(token) > 1 and token not in vocab and any(c.isalpha() for c in token):
-                vocab.add(token)
+        if text:
+            for token in set(text.split()):  # most tokens repeat
+                word = token.strip(TOKEN_PUNCT)
+                if word.isalpha():  # a plain word (most tokens): WORD finds it whole, punctuation holds none
+                    vocab.add(word.lower())
+                else:
+                    vocab.update(_token_vocabulary(token))
     return frozenset(vocab)
+
+
+@lru_cache(maxsize=16_384)  # tokens repeat across records: "(AI)", "learning,"
+def _token_vocabulary(token: str) -> tuple[str, ...]:
+    """Return what one space-free token adds to ``vocabulary``: its words and itself, lowercased.
+
+    A text's vocabulary is the union of its tokens': a word never spans a space (whitespace is
+    ``\\W``), so WORD finds the same words token by token as in the whole text.
+
+    >>> sorted(_token_vocabulary("(Bahdanau’s"))
+    ['bahdanau', 'bahdanau’s']
+    """
+    words = {word.lower() for word in WORD.findall(token)}
+    vocab = set(words)
+    vocab.update(APOSTROPHE.split(word, maxsplit=1)[0] for word in words
+                 if "'" in word or "’" in word)  # Bahdanau’s -> bahdanau
+    token = token.strip(TOKEN_PUNCT).lower()
+    if len(token) > 1 and any(c.isalpha() for c in token):
+        vocab.add(token)
+    return tuple(vocab)
 
 
 def _piece_cost(piece: str, vocab: frozenset[str]) -> float | None:
@@ -421,10 +438,38 @@ def _sorted_vocabulary(vocab: frozenset[str]) -> list[str]:
     return sorted(vocab)
 
 
-def _is_vocabulary_prefix(prefix: str, vocab: frozenset[str]) -> bool:
-    words = _sorted_vocabulary(vocab)
-    k = bisect_left(words, prefix)
-    return k < len(words) and words[k].startswith(prefix)
+@lru_cache(maxsize=1)
+def _sorted_words() -> list[str]:
+    """Return the bundled word list sorted, for prefix searches (built once, ~0.02 s)."""
+    return sorted(word_ranks())
+
+
+def _prefix_length(text: str, words: list[str]) -> int:
+    """Return the length of the longest start of ``text`` that an item of the sorted ``words`` starts with.
+
+    The item sharing the longest start with ``text`` sorts beside it: it is one of the two on
+    either side of where ``text`` would be inserted.
+
+    >>> _prefix_length("segmentation", ["seed", "segment", "set"]), _prefix_length("x", ["a"])
+    (7, 0)
+    """
+    k = bisect_left(words, text)
+    longest = 0
+    for word in words[max(k - 1, 0):k + 1]:
+        if text.startswith(word):  # a whole word (often): no need to compare letter by letter
+            n = len(word)
+        else:
+            n = 0
+            for a, b in zip(text, word):
+                if a != b:
+                    break
+                n += 1
+        if n > longest:
+            longest = n
+    return longest
+
+
+NOT_LETTER = re.compile(r"[^A-Za-z]")  # in ASCII text: ``not str.isalpha``
 
 
 def _last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
@@ -434,15 +479,19 @@ def _last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
     list, or the piece one of the vocabulary's tokens: once the letters from ``i`` are a prefix of
     none of them, no longer piece can be vouched for, and ``_segment`` stops trying cuts. A digit
     or separator before that point ends the pruning: ``covid-19`` is judged part by part.
+
+    >>> _last_piece_end("coupxq", 0, frozenset({"coup"})), _last_piece_end("covid-19", 0, frozenset())
+    (4, 8)
     """
-    prefixes = word_prefixes()
-    for j in range(i + 1, len(lowered) + 1):
-        if not lowered[j - 1].isalpha():
-            return len(lowered)
-        prefix = lowered[i:j]
-        if prefix not in prefixes and not _is_vocabulary_prefix(prefix, vocab):
-            return j - 1
-    return len(lowered)
+    rest = lowered[i:]
+    stop = NOT_LETTER.search(rest)
+    letters = stop.start() if stop else len(rest) + 1  # how far the letters from i reach
+    longest = _prefix_length(rest, _sorted_words())
+    if longest < letters:  # else the vocabulary cannot change the answer
+        longest = max(longest, _prefix_length(rest, _sorted_vocabulary(vocab)))
+    if letters <= longest:  # the letters end while still a prefix: no pruning
+        return len(lowered)
+    return i + longest
 
 
 def _split_token(token: str, vocab: frozenset[str]) -> list[str]:
@@ -563,8 +612,12 @@ def split_notes(body: str) -> list[str]:
     if not m:
         return [body.strip()] if body.strip() else []
     candidates: dict[int, list[tuple[int, int]]] = {}
-    for c in NOTE_NUMBER.finditer(body, m.end()):
-        candidates.setdefault(int(c.group()), []).append((c.start(), c.end()))
+    # Whole runs (``(?<!\d)\d{1,4}(?!\d)``, but scanned faster): none starts at m.end() inside a
+    # longer run, as FIRST_NOTE ends after ``1(?!\d)`` or a space.
+    for c in DIGITS.finditer(body, m.end()):
+        i, j = c.span()
+        if j - i <= 4:
+            candidates.setdefault(int(c[0]), []).append((i, j))
     starts = [(m.start(), m.end())]
     n = 2
     while True:
@@ -871,7 +924,9 @@ def split_abstract(record: Record) -> Record:
     new: dict[str, Any] | None = None
     reasons: dict[str, str] = {}
     abstract = data.get("abstract")
-    if isinstance(abstract, str):
+    # Without a marker split_text returns the text whole: most abstracts stop here, before the
+    # context of their titles is gathered.
+    if isinstance(abstract, str) and MARKERS.search(abstract):
         anatomy = split_text(abstract, context=_context(data))
         if anatomy != Anatomy(abstract):
             new = dict(data)
@@ -880,7 +935,7 @@ def split_abstract(record: Record) -> Record:
     if isinstance(translations, dict):
         new_translations = None
         for lang, tr in translations.items():
-            if not isinstance(tr, dict) or not isinstance(tr.get("abstract"), str):
+            if not isinstance(tr, dict) or not isinstance(tr.get("abstract"), str) or not MARKERS.search(tr["abstract"]):
                 continue
             anatomy = split_text(tr["abstract"], context=_context(tr))
             if anatomy == Anatomy(tr["abstract"]):

@@ -6,15 +6,22 @@ from typing import Any, Mapping
 from metaclean.lang import detect_record_language
 from metaclean.passes.normalize import first_title
 from metaclean.record import Record, Witness, add_warning
-from metaclean.script import cjk_language, is_cjk_text
+from metaclean.script import is_cjk_text, script_language
 
 # The translated field, and the aggregator's own field for its Chinese translation.
 TRANSLATED = (("title", "TitleCN"), ("abstract", "AbstractTextCN"))
 CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
+READ = tuple(f for pair in TRANSLATED for f in pair)  # the fields read from every source
 
 
-# A value's text as normalize_fields will keep it (Crossref lists included): a second clean agrees.
-_text = first_title
+def _text(value: Any) -> str | None:
+    """Return a value's text as normalize_fields will keep it (``first_title``: Crossref lists too).
+
+    A second clean agrees. Strings and None (most values) are answered here, as first_title would.
+    """
+    if type(value) is str:
+        return value if value.strip() else None
+    return None if value is None else first_title(value)
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
@@ -29,17 +36,18 @@ def _non_cjk_context(data: Mapping[str, Any]) -> bool:
     return bool(evidence) and not any(is_cjk_text(t) for t in evidence)
 
 
-def _foreign(sources: list[tuple[str, Mapping[str, Any]]], field: str) -> bool:
+def _foreign(texts: list[dict[str, str | None]], field: str, data: Mapping[str, Any]) -> bool:
     """Return True when a CJK ``field`` with no original beside it must still be a translation.
 
-    A title is, when an abstract is in another script (with no abstract at all: when the journal
-    and the authors are); an abstract is, when a title is.
+    ``texts`` holds each source's text of each field of READ; ``data`` is the record's. A title
+    is, when an abstract is in another script (with no abstract at all: when the journal and the
+    authors are); an abstract is, when a title is.
     """
     other = "abstract" if field == "title" else "title"
-    values = [v for _, d in sources if (v := _text(d.get(other)))]
+    values = [v for row in texts if (v := row[other])]
     if values:
         return any(not is_cjk_text(v) for v in values)
-    return field == "title" and _non_cjk_context(sources[0][1])
+    return field == "title" and _non_cjk_context(data)
 
 
 def restore_originals(record: Record) -> Record:
@@ -58,7 +66,10 @@ def restore_originals(record: Record) -> Record:
     """
     data = dict(record.data)
     sources: list[tuple[str, Mapping[str, Any]]] = [("record", data)] + [(w.source, w.data) for w in record.witnesses]
-    if not any(_text(d.get(f)) for _, d in sources for pair in TRANSLATED for f in pair):
+    # Each source's text of each field, read once (the record's row again once a field changed).
+    names = [src for src, _ in sources]
+    texts = [{f: _text(d.get(f)) for f in READ} for _, d in sources]
+    if not any(v for row in texts for v in row.values()):
         return record
     translations: dict[str, dict] = {k: dict(v) for k, v in (data.get("translations") or {}).items()
                                      if isinstance(v, dict)}
@@ -73,9 +84,9 @@ def restore_originals(record: Record) -> Record:
         return cjk[text]
 
     for field, cn_field in TRANSLATED:
-        originals = [(src, v) for src, d in sources if (v := _text(d.get(field))) and not is_cjk(v)]
-        translated = [(src, f, v) for src, d in sources for f in (field, cn_field)
-                      if (v := _text(d.get(f))) and is_cjk(v)]
+        originals = [(src, v) for src, row in zip(names, texts) if (v := row[field]) and not is_cjk(v)]
+        translated = [(src, f, v) for src, row in zip(names, texts) for f in (field, cn_field)
+                      if (v := row[f]) and is_cjk(v)]
         if not translated:
             continue
         current = _text(data.get(field))
@@ -86,14 +97,14 @@ def restore_originals(record: Record) -> Record:
                 reasons[field] = f"original restored from {src}"
                 changed = True
             used.setdefault(src, set()).add(field)
-        elif current and is_cjk(current) and not _foreign(sources, field):
+        elif current and is_cjk(current) and not _foreign(texts, field, sources[0][1]):
             # Written in a CJK language: the value is the original; equal CN copies are duplicates.
             for src, f, v in translated:
                 if v == current:
                     used.setdefault(src, set()).add(f)
             continue
         for src, f, value in translated:
-            lang = cjk_language(value) or "zh"
+            lang = script_language(value) or "zh"  # cjk_language: the value is CJK
             entry = translations.setdefault(lang, {})
             if _text(entry.get(field)) in (None, value):
                 if entry.get(field) != value:
@@ -106,6 +117,7 @@ def restore_originals(record: Record) -> Record:
             data = add_warning(data, "restore_originals", field,
                                "only a machine translation survives; the original was not found")
             changed = True
+        texts[0][field] = _text(data.get(field))  # the record's value may have changed
     for cn in CN_FIELDS:
         if "record" in used and cn in used["record"] and cn in data:
             del data[cn]
@@ -119,10 +131,13 @@ def restore_originals(record: Record) -> Record:
             data["language"] = lang
             reasons["language"] = "detected from the original title and abstract"
             changed = True
-    witnesses = tuple(
-        Witness(w.source, {k: v for k, v in w.data.items() if k not in used.get(w.source, ())})
-        for w in record.witnesses
-    )
+    witnesses = record.witnesses  # unless a value was taken from one
+    if any(w.source in used for w in witnesses):
+        witnesses = tuple(
+            Witness(w.source, {k: v for k, v in w.data.items() if k not in used.get(w.source, ())})
+            for w in record.witnesses
+        )
     if not changed and witnesses == record.witnesses:
         return record
-    return record.with_data(data, reasons, witnesses=witnesses)
+    # Unchanged fields stay the very same dict, so that the pipeline need not compare them.
+    return record.with_data(data if changed else record.data, reasons, witnesses=witnesses)
