@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
@@ -28,6 +29,7 @@ VOLUME_ISSUE = re.compile(
     re.I)
 VOLUME_LABEL = re.compile(r"^\s*vol(?:ume)?\.?\s*(\d+)\s*$", re.I)
 PAGE_RANGE = re.compile(r"^\s*(\S+)\s+[-\u2013\u2014]\s+(\S+)\s*$")
+CACHED_LEN = 256  # the caches below keep short values only, so that their memory stays small
 PLACEHOLDERS = frozenset({"0", "-", "--", "n/a", "na", "none", "null", "unknown", "未知", "无"})
 
 # Author lists: ';' and CJK separators always separate; ',' separates unless names are "Last, First".
@@ -37,6 +39,7 @@ AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
 # two authors only when both sides are names of two words or more.
 AUTHOR_AND_ROMANCE = re.compile(r"\s+(?:y|e)\s+")
 AUTHOR_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s+al\b\.?\s*$|\s*,?\s*等\s*$", re.I)
+AUTHOR_AND_WORDS = ("&", "nd", "et")  # AUTHOR_AND needs one of these (in "and", "und", "et")
 AUTHOR_KEY = re.compile(r"[\W_]+")
 # Keys that name an author in an object: S2/CSL, then given/family pairs (Crossref, PubMed, others).
 AUTHOR_NAME_KEYS = ("name", "literal", "fullName", "full_name", "display_name", "CollectiveName")
@@ -98,7 +101,12 @@ def fold(text: str) -> str:
     >>> fold("  Politics  Religion &amp; Ideology ") == fold("politics religion &amp; ideology")
     True
     """
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(_nfkc_casefold(text).split())
+
+
+def _nfkc_casefold(text: str) -> str:
+    # ASCII text is its own NFKC form, and its casefold is its lower()
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
 def normalize_doi(value: Any) -> str | None:
@@ -113,6 +121,11 @@ def normalize_doi(value: Any) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    return _doi_in(value) if len(value) <= CACHED_LEN else _doi_in.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096)  # a record asks about its DOI and URLs two or three times
+def _doi_in(value: str) -> str | None:
     text = unquote(value) if "%2" in value or "%3" in value else value
     m = DOI.search(text)
     if not m:
@@ -247,6 +260,11 @@ def normalize_date(value: Any) -> str | None:
         return _iso(value) if 1000 <= value <= 2999 else None
     if not isinstance(value, str):
         return None
+    return _date_in(value) if len(value) <= CACHED_LEN else _date_in.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096)  # the same few thousand date strings come back record after record
+def _date_in(value: str) -> str | None:
     if match := DATE_YMD.match(value) or DATE_COMPACT.match(value):
         return _iso(*match.groups())
     if match := DATE_Y_MONTH_D.match(value):
@@ -277,6 +295,21 @@ def year_of(value: Any) -> str | None:
     return years.pop() if len(years) == 1 else None
 
 
+def ends_et_al(text: str) -> bool:
+    """Return True when AUTHOR_ET_AL finds "et al." or "等" at the end of ``text``.
+
+    The regex tries every position; only a text that ends so can match, and that is cheap to see
+    (under re.I only "a"/"A" match "a" and "l"/"L" match "l", as their lower()).
+
+    >>> ends_et_al("A B, C D et al."), ends_et_al("A B; C D"), ends_et_al("王晓明 等"), ends_et_al("Dal")
+    (True, False, True, False)
+    """
+    tail = text.rstrip()
+    if not (tail.endswith("等") or tail[-3:].lower().endswith(("al", "al."))):
+        return False
+    return AUTHOR_ET_AL.search(text) is not None
+
+
 def _split_commas(text: str) -> list[str]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     # "Smith, J., Doe, K." or "Smith, John, Doe, Jane": single-word parts pair up as "Last, First".
@@ -287,6 +320,8 @@ def _split_commas(text: str) -> list[str]:
 
 def _split_romance_and(chunk: str) -> str:
     """Split at the last " y "/" e " with a name of two words or more on each side, then again to its left."""
+    if AUTHOR_AND_ROMANCE.search(chunk) is None:  # the common case: no " y " or " e " at all
+        return chunk
     for m in reversed(list(AUTHOR_AND_ROMANCE.finditer(chunk))):
         left, right = chunk[:m.start()], chunk[m.end():]
         if all(len(p.replace(",", " ").split()) >= 2 for p in (left, right)):
@@ -342,12 +377,15 @@ def split_authors(value: Any) -> list[str]:
         return names
     if not isinstance(value, str) or not value.strip():
         return []
-    chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", value.strip()))
+    text = value.strip()
+    chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", text) if ends_et_al(text) else text)
     # With ";" between authors, one comma inside an author is "Last, First".
     inverted = len(chunks) >= 2 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks)
     names = []
     for chunk in chunks:
-        chunk = _split_romance_and(AUTHOR_AND.sub(", ", chunk))
+        if any(word in chunk.lower() for word in AUTHOR_AND_WORDS):
+            chunk = AUTHOR_AND.sub(", ", chunk)
+        chunk = _split_romance_and(chunk)
         if inverted and chunk.count(",") == 1:
             last, first = (p.strip() for p in chunk.split(","))
             names.append(f"{first} {last}".strip())
@@ -358,7 +396,7 @@ def split_authors(value: Any) -> list[str]:
 
 def author_key(name: str) -> str:
     """Return the key under which two spellings of a name are the same author."""
-    return AUTHOR_KEY.sub("", unicodedata.normalize("NFKC", name).casefold())
+    return AUTHOR_KEY.sub("", _nfkc_casefold(name))
 
 
 def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
@@ -424,10 +462,17 @@ def normalize_type(value: Any) -> tuple[str | None, list[str]]:
     (('proceedings-article', ['JournalArticle']), (None, ['Patent']))
     """
     raw = [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
+    types_of = _types_of if sum(map(len, raw)) <= CACHED_LEN else _types_of.__wrapped__
+    chosen, kept = types_of(tuple(raw))
+    return chosen, list(kept)
+
+
+@lru_cache(maxsize=1024)  # a few hundred type names, over and over
+def _types_of(raw: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
     raw = list(dict.fromkeys(r.strip() for part in raw for r in part.split(",") if r.strip()))
     types = [TYPES.get(r.lower()) or SUBTYPES.get(r.lower().replace(" ", "")) for r in raw]
     chosen = next((t for t in types if t and t != "journal-article"), None) or next((t for t in types if t), None)
-    kept = [r for r, t in zip(raw, types) if t is None or t != chosen or r.lower().replace(" ", "") in SUBTYPES]
+    kept = tuple(r for r, t in zip(raw, types) if t is None or t != chosen or r.lower().replace(" ", "") in SUBTYPES)
     return chosen, kept
 
 
@@ -445,10 +490,12 @@ def _name_value(value: Any) -> tuple[Any, Any]:
     return value, None
 
 
+JOURNAL_ORDER = ("name", "volume", "issue", "pages", "impact_factor")
 JOURNAL_FLAT = {"name": ("PeriodicalName", "venue", "journalName", "periodical", "container-title",
                          "publicationVenue"),
                 "volume": ("volume",), "issue": ("issue",), "pages": ("pages", "page"),
                 "impact_factor": ("PeriodicalIF", "impactFactor"), "issn": ("ISSN", "issn")}
+JOURNAL_ORIGIN = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # a field's origin, unless flat
 
 
 def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, Any]]]:
@@ -466,7 +513,7 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     given = data.get("journal")
     journal: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
     leftovers: list[tuple[str, Any]] = []
-    origin = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # where a value came from, for extra
+    origin = dict(JOURNAL_ORIGIN)  # where a value came from, for extra
     if not isinstance(given, dict) and not is_empty(given):
         journal["name"], rest = _name_value(given)
         if rest is not None:
@@ -516,8 +563,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     for key, value in journal.items():
         if not is_empty(value):
             out[key] = value
-    order = ("name", "volume", "issue", "pages", "impact_factor")
-    return dict(sorted(out.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))), leftovers
+    # The sort this replaces was stable: the known fields in their order, then the rest as they came.
+    ordered = {field: out[field] for field in JOURNAL_ORDER if field in out}
+    ordered.update((k, v) for k, v in out.items() if k not in ordered)
+    return ordered, leftovers
 
 
 DOI_KEYS = ("doi", "DOI", "DOIUrl", "doiUrl", "ListUrlMain", "url", "URL", "link", "externalIds.DOI")
@@ -690,11 +739,11 @@ def normalize_fields(record: Record) -> Record:
         elif not authors:
             authors = entries
     out["authors"] = _dedupe_authors(authors)
-    truncated = any(isinstance(v := data.get(k), str) and AUTHOR_ET_AL.search(v) for k in AUTHOR_KEYS)
+    truncated = any(isinstance(v := data.get(k), str) and ends_et_al(v) for k in AUTHOR_KEYS)
     doi_extra: dict[str, Any] = {}
     out["doi"] = _first(view, take(DOI_KEYS), normalize_doi, doi_extra)
     urls: dict[str, Any] = {}
-    out["url"] = _first({k: v for k, v in data.items() if k in URL_KEYS and normalize_doi(v) in (None, out["doi"])
+    out["url"] = _first({k: v for k in URL_KEYS if k in data and normalize_doi(v := data[k]) in (None, out["doi"])
                          and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
     for key, value in doi_extra.items():
         if normalize_doi(value) is not None or _url(value) is None or key not in URL_KEYS:
