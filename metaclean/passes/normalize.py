@@ -39,7 +39,7 @@ AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
 # two authors only when both sides are names of two words or more.
 AUTHOR_AND_ROMANCE = re.compile(r"\s+(?:y|e)\s+")
 AUTHOR_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s+al\b\.?\s*$|\s*,?\s*等\s*$", re.I)
-AUTHOR_AND_WORDS = ("&", "nd", "et")  # AUTHOR_AND needs one of these (in "and", "und", "et")
+AUTHOR_AND_HINT = re.compile(r"&|nd|et", re.I)  # AUTHOR_AND needs one of these (in "and", "und", "et")
 AUTHOR_KEY = re.compile(r"[\W_]+")
 # Keys that name an author in an object: S2/CSL, then given/family pairs (Crossref, PubMed, others).
 AUTHOR_NAME_KEYS = ("name", "literal", "fullName", "full_name", "display_name", "CollectiveName")
@@ -380,10 +380,11 @@ def split_authors(value: Any) -> list[str]:
     text = value.strip()
     chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", text) if ends_et_al(text) else text)
     # With ";" between authors, one comma inside an author is "Last, First".
-    inverted = len(chunks) >= 2 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks)
+    inverted = (len(chunks) >= 2 and "," in text  # no chunk has a comma the text does not
+                and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks))
     names = []
     for chunk in chunks:
-        if any(word in chunk.lower() for word in AUTHOR_AND_WORDS):
+        if AUTHOR_AND_HINT.search(chunk):
             chunk = AUTHOR_AND.sub(", ", chunk)
         chunk = _split_romance_and(chunk)
         if inverted and chunk.count(",") == 1:
@@ -441,8 +442,8 @@ def _dedupe_authors(entries: list[dict]) -> list[dict]:
         key = author_key(entry["name"])
         if not key:
             continue
-        same = [e for e in by_key.get(key, ()) if None in (_author_id(e), _author_id(entry))
-                or _author_id(e) == _author_id(entry)]
+        same = [e for e in by_key[key] if None in (_author_id(e), _author_id(entry))
+                or _author_id(e) == _author_id(entry)] if key in by_key else None
         if same:
             for k, v in entry.items():
                 same[0].setdefault(k, v)
@@ -496,6 +497,7 @@ JOURNAL_FLAT = {"name": ("PeriodicalName", "venue", "journalName", "periodical",
                 "volume": ("volume",), "issue": ("issue",), "pages": ("pages", "page"),
                 "impact_factor": ("PeriodicalIF", "impactFactor"), "issn": ("ISSN", "issn")}
 JOURNAL_ORIGIN = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # a field's origin, unless flat
+JOURNAL_FLAT_PAIRS = tuple((field, key) for field, keys in JOURNAL_FLAT.items() for key in keys)
 
 
 def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, Any]]]:
@@ -518,22 +520,21 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         journal["name"], rest = _name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
-    for field, keys in JOURNAL_FLAT.items():
-        for key in keys:
-            value, rest = data.get(key), None
-            if value is None or is_empty(value):
-                continue
-            if field == "name":
-                value, rest = _name_value(value)
-            if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
-                                 and fold(str(journal[field])) != fold(str(value))):
-                leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
-                continue
-            if is_empty(journal.get(field)):
-                journal[field] = value
-                origin[field] = key
-            if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
-                leftovers.append((key, rest))
+    for field, key in JOURNAL_FLAT_PAIRS:
+        value, rest = data.get(key), None
+        if value is None or is_empty(value):
+            continue
+        if field == "name":
+            value, rest = _name_value(value)
+        if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
+                             and fold(str(journal[field])) != fold(str(value))):
+            leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
+            continue
+        if is_empty(journal.get(field)):
+            journal[field] = value
+            origin[field] = key
+        if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
+            leftovers.append((key, rest))
     out: dict[str, Any] = {}
     name = journal.pop("name", None)
     if isinstance(name, str) and name.strip():
@@ -598,6 +599,12 @@ RENAMED = {"isOpenAccess": "open_access", "openAccessPdf": "pdf_url", "fieldsOfS
 KEPT = ("title", "language", "abstract", "copyright", "disclosure", "funding", "data_availability",
         "article_history", "orcid", "notes", "author_notes", "translations", "warnings", "pdf_url",
         "open_access", "fields_of_study", "published_online", "publication_types", "merged_from")
+
+
+# The keys the steps above read: the rest of the record goes to source, rankings, ids or extra. A key
+# of RENAMED counts only when the record has it, and one that it has not is in no view either.
+CONSUMED = frozenset({"extra", "source", "rankings", *KEPT, *AUTHOR_KEYS, *DOI_KEYS, *KEYWORD_KEYS,
+                      *JOURNAL_KEYS, *DATE_KEYS, *TYPE_KEYS, *COUNT_KEYS, *RENAMED})
 
 
 def first_title(value: Any) -> str | None:
@@ -711,24 +718,17 @@ def normalize_fields(record: Record) -> Record:
     source = _mapping(data, "source", extra)
     rankings: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v
                                 for k, v in _mapping(data, "rankings", extra).items()}
-    consumed: set[str] = {"extra", "source", "rankings"}
     view, ids = _flatten_ids(data, source, extra)
-
-    def take(keys: tuple[str, ...]) -> tuple[str, ...]:
-        consumed.update(keys)
-        return keys
-
     for key in KEPT:
         if (value := data.get(key)) is not None and not is_empty(value):
             out[key] = value
-    consumed.update(KEPT)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not is_empty(t)]
         out["title"] = first_title(out["title"])
         if titles[1:] or out["title"] is None:
             extra["title"] = data["title"]
     authors: list[dict] = []
-    for key in take(AUTHOR_KEYS):
+    for key in AUTHOR_KEYS:
         if is_empty(data.get(key)):
             continue
         entries, unnamed = _author_entries(data[key])
@@ -741,7 +741,7 @@ def normalize_fields(record: Record) -> Record:
     out["authors"] = _dedupe_authors(authors)
     truncated = any(isinstance(v := data.get(k), str) and ends_et_al(v) for k in AUTHOR_KEYS)
     doi_extra: dict[str, Any] = {}
-    out["doi"] = _first(view, take(DOI_KEYS), normalize_doi, doi_extra)
+    out["doi"] = _first(view, DOI_KEYS, normalize_doi, doi_extra)
     urls: dict[str, Any] = {}
     out["url"] = _first({k: v for k in URL_KEYS if k in data and normalize_doi(v := data[k]) in (None, out["doi"])
                          and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
@@ -750,23 +750,23 @@ def normalize_fields(record: Record) -> Record:
             extra[key] = value
     extra.update(urls)
     keywords: list[str] = []
-    for key in take(KEYWORD_KEYS):
-        keywords.extend(_keywords(data.get(key)) or ())
-    out["keywords"] = _keywords(keywords)
+    for key in KEYWORD_KEYS:
+        if (value := data.get(key)) is not None:  # _keywords(None) is None
+            keywords.extend(_keywords(value) or ())
+    out["keywords"] = _keywords(keywords) if keywords else None
     journal, leftovers = normalize_journal(data)
-    take(JOURNAL_KEYS)
     if (m := ARXIV_VOLUME.match(str(journal.get("volume", "")))) and normalize_arxiv(m.group(1)):
         view["journal.volume"] = m.group(1)
         ids["journal.volume"] = "arxiv"
         del journal["volume"]
     out["journal"] = journal
     extra.update(leftovers)
-    out["published"] = _first(data, take(DATE_KEYS), normalize_date, extra,
+    out["published"] = _first(data, DATE_KEYS, normalize_date, extra,
                               lambda a, b: a.startswith(b) or b.startswith(a))
     if out["published"] is None:
         out["published"] = next((y for k in DATE_KEYS if (y := year_of(data.get(k)))), None)
     type_values: list[Any] = []
-    for key in take(TYPE_KEYS):
+    for key in TYPE_KEYS:
         value = data.get(key)
         if isinstance(value, (str, list)):
             type_values.extend([value] if isinstance(value, str) else value)
@@ -775,11 +775,10 @@ def normalize_fields(record: Record) -> Record:
     out["type"], raw_types = normalize_type(type_values)
     if raw_types:
         out["publication_types"] = list(dict.fromkeys([*(data.get("publication_types") or []), *raw_types]))
-    count = _first(data, take(COUNT_KEYS), to_count, extra)
+    count = _first(data, COUNT_KEYS, to_count, extra)
     out["citation_count"] = count
     for key, target in RENAMED.items():
         if key in data:
-            consumed.add(key)
             value = data[key]
             if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
                 rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
@@ -795,7 +794,7 @@ def normalize_fields(record: Record) -> Record:
             if not is_empty(value):
                 _put(out, target, value, extra, key)
     for key, value in view.items():
-        if key in consumed or is_empty(value):
+        if key in CONSUMED or is_empty(value):
             continue
         if key in SOURCE_KEYS:
             _put(source, SOURCE_KEYS[key], value, extra, key)
@@ -817,7 +816,7 @@ def normalize_fields(record: Record) -> Record:
     if normalize_arxiv(out["doi"] or "") and is_empty(out.get("arxiv")):
         out["arxiv"] = normalize_arxiv(out["doi"])
     out["source"], out["rankings"], out["extra"] = source, rankings, extra
-    new = {k: v for k, v in out.items() if not is_empty(v)}
+    new = {k: v for k, v in out.items() if v is not None and not is_empty(v)}
     if isinstance(data.get("citationCount"), str) and count is None:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if truncated:
