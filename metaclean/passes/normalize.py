@@ -39,7 +39,6 @@ AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
 # two authors only when both sides are names of two words or more.
 AUTHOR_AND_ROMANCE = re.compile(r"\s+(?:y|e)\s+")
 AUTHOR_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s+al\b\.?\s*$|\s*,?\s*等\s*$", re.I)
-AUTHOR_AND_HINT = re.compile(r"&|nd|et", re.I)  # AUTHOR_AND needs one of these (in "and", "und", "et")
 AUTHOR_KEY = re.compile(r"[\W_]+")
 # Keys that name an author in an object: S2/CSL, then given/family pairs (Crossref, PubMed, others).
 AUTHOR_NAME_KEYS = ("name", "literal", "fullName", "full_name", "display_name", "CollectiveName")
@@ -384,7 +383,8 @@ def split_authors(value: Any) -> list[str]:
                 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks))
     names = []
     for chunk in chunks:
-        if AUTHOR_AND_HINT.search(chunk):
+        lower = chunk.lower()  # AUTHOR_AND needs "&", "and", "und" or "et" (re.I: only A-Z fold to a-z here)
+        if "nd" in lower or "et" in lower or "&" in chunk:
             chunk = AUTHOR_AND.sub(", ", chunk)
         chunk = _split_romance_and(chunk)
         if inverted and chunk.count(",") == 1:
@@ -491,7 +491,6 @@ def _name_value(value: Any) -> tuple[Any, Any]:
     return value, None
 
 
-JOURNAL_ORDER = ("name", "volume", "issue", "pages", "impact_factor")
 JOURNAL_FLAT = {"name": ("PeriodicalName", "venue", "journalName", "periodical", "container-title",
                          "publicationVenue"),
                 "volume": ("volume",), "issue": ("issue",), "pages": ("pages", "page"),
@@ -550,7 +549,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         elif not is_empty(value) and not isinstance(value, str):
             leftovers.append((origin[field], value))
     if "volume" in out and "issue" not in out and (m := VOLUME_ISSUE.match(out["volume"])):
+        pages = out.pop("pages", None)  # put back after the issue: out stays in JOURNAL_ORDER
         out["volume"], out["issue"] = m.group(1), m.group(2)
+        if pages is not None:
+            out["pages"] = pages
     elif "volume" in out and (m := VOLUME_LABEL.match(out["volume"])):
         out["volume"] = m.group(1)
     if "pages" in out and (m := PAGE_RANGE.match(out["pages"])):
@@ -561,13 +563,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         out["impact_factor"] = number
     elif not is_empty(factor) and number is None:
         leftovers.append((origin["impact_factor"], factor))
-    for key, value in journal.items():
+    for key, value in journal.items():  # the other fields, after those of JOURNAL_ORDER, as they came
         if not is_empty(value):
             out[key] = value
-    # The sort this replaces was stable: the known fields in their order, then the rest as they came.
-    ordered = {field: out[field] for field in JOURNAL_ORDER if field in out}
-    ordered.update((k, v) for k, v in out.items() if k not in ordered)
-    return ordered, leftovers
+    return out, leftovers
 
 
 DOI_KEYS = ("doi", "DOI", "DOIUrl", "doiUrl", "ListUrlMain", "url", "URL", "link", "externalIds.DOI")
