@@ -24,25 +24,20 @@ def drop_empty(value: Any) -> Any:
     """
     kind = value.__class__
     if kind is dict or kind is list:
-        items = value.items() if kind is dict else enumerate(value)
-        kept: list[tuple[Any, Any]] | None = None  # made at the first item dropped or changed
-        for n, (k, v) in enumerate(items):
+        values = value.values() if kind is dict else value
+        for n, v in enumerate(values):  # the common case: nothing to drop, so no copy
             of = v.__class__
             if of is str and v.strip() or of is int or of is float or of is bool:
-                if kept is not None:  # the commonest items: text and numbers, never empty, nothing inside
-                    kept.append((k, v))
-                continue
+                continue  # the commonest items: text and numbers, never empty, nothing inside
             new = drop_empty(v) if isinstance(v, CONTAINERS) else v
-            if new is v and not is_empty(v):
-                if kept is not None:
-                    kept.append((k, v))
-                continue
-            if kept is None:
-                kept = list(value.items())[:n] if kind is dict else list(enumerate(value[:n]))
-            if not is_empty(new):
-                kept.append((k, new))
-        if kept is None:
+            if new is not v or is_empty(v):
+                break
+        else:
             return value
+        items = list(value.items()) if kind is dict else list(enumerate(value))
+        kept = items[:n] + [(items[n][0], new)]  # item n is the first dropped or changed
+        kept += ((k, drop_empty(v) if isinstance(v, CONTAINERS) else v) for k, v in items[n + 1:])
+        kept = [(k, v) for k, v in kept if not is_empty(v)]
         return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
@@ -107,6 +102,8 @@ class FoldedStrings:
         >>> FoldedStrings({"title": "A Title"}).holds("A Title"), FoldedStrings({"title": "A Title"}).holds("a title")
         (True, True)
         """
+        if isinstance(self.value, dict) and text in self.value.values():  # a kept field's text: most are
+            return True
         if self.texts is None:
             self.texts = _strings(self.value, set(), folded=False)
         return text in self.texts or fold(text) in self  # a kept text's fold is a kept fold
