@@ -651,7 +651,7 @@ def _url(value: Any) -> str | None:
 
 def _put(target: dict[str, Any], key: str, value: Any, extra: dict[str, Any], extra_key: str) -> None:
     """Set ``target[key]`` unless it holds another value already; then the new one goes to ``extra``."""
-    if is_empty(target.get(key)):
+    if (current := target.get(key)) is None or is_empty(current):  # None first: no call for a new key
         target[key] = value
     elif target[key] != value:
         extra[extra_key] = value
@@ -728,7 +728,7 @@ def normalize_fields(record: Record) -> Record:
             extra["title"] = data["title"]
     authors: list[dict] = []
     for key in AUTHOR_KEYS:
-        if is_empty(data.get(key)):
+        if (value := data.get(key)) is None or is_empty(value):
             continue
         entries, unnamed = _author_entries(data[key])
         if unnamed:
