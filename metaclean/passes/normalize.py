@@ -549,7 +549,7 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         elif not is_empty(value) and not isinstance(value, str):
             leftovers.append((origin[field], value))
     if "volume" in out and "issue" not in out and (m := VOLUME_ISSUE.match(out["volume"])):
-        pages = out.pop("pages", None)  # put back after the issue: out stays in JOURNAL_ORDER
+        pages = out.pop("pages", None)  # put back after the issue: name, volume, issue, pages, in order
         out["volume"], out["issue"] = m.group(1), m.group(2)
         if pages is not None:
             out["pages"] = pages
@@ -563,7 +563,7 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         out["impact_factor"] = number
     elif not is_empty(factor) and number is None:
         leftovers.append((origin["impact_factor"], factor))
-    for key, value in journal.items():  # the other fields, after those of JOURNAL_ORDER, as they came
+    for key, value in journal.items():  # the other fields, after the known ones, as they came
         if not is_empty(value):
             out[key] = value
     return out, leftovers
