@@ -66,10 +66,17 @@ FIELDS: dict[str, dict[str, Any]] = {
 ORDER = {name: i for i, name in enumerate(FIELDS)}
 # A translation's parts in the order of the record's own, and whether it is a machine's last.
 TRANSLATION_ORDER = {name: ORDER.get(name, len(ORDER)) for name in _TRANSLATION["properties"]}
+# The known keys ranked: their ranks are distinct, so walking these lists is the sort.
+RANKED = sorted(ORDER, key=ORDER.__getitem__)
+TRANSLATION_RANKED = sorted(TRANSLATION_ORDER, key=TRANSLATION_ORDER.__getitem__)
 
 
-def _sorted(data: Mapping[str, Any], order: Mapping[str, int]) -> dict[str, Any]:
-    return dict(sorted(data.items(), key=lambda kv: (order.get(kv[0], len(order) + len(ORDER)), kv[0])))
+def _sorted(data: Mapping[str, Any], order: Mapping[str, int], ranked: list[str]) -> dict[str, Any]:
+    """Return ``data`` with the keys of ``order`` first, by rank (``ranked``), then the others sorted by name."""
+    out = {key: data[key] for key in ranked if key in data}
+    if len(out) < len(data):  # every unknown key ranks after every known one
+        out.update((key, data[key]) for key in sorted(key for key in data if key not in order))
+    return out
 
 
 def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,10 +89,11 @@ def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
     >>> list(ordered({"translations": {"zh": {"machine": True, "abstract": "a", "title": "t"}}})["translations"]["zh"])
     ['title', 'abstract', 'machine']
     """
-    out = _sorted(data, ORDER)
+    out = _sorted(data, ORDER, RANKED)
     translations = out.get("translations")
     if isinstance(translations, dict) and all(isinstance(v, dict) for v in translations.values()):
-        out["translations"] = {lang: _sorted(parts, TRANSLATION_ORDER) for lang, parts in translations.items()}
+        out["translations"] = {lang: _sorted(parts, TRANSLATION_ORDER, TRANSLATION_RANKED)
+                               for lang, parts in translations.items()}
     return out
 
 

@@ -24,20 +24,20 @@ def drop_empty(value: Any) -> Any:
     """
     kind = value.__class__
     if kind is dict or kind is list:
-        items = value.items() if kind is dict else enumerate(value)
-        kept: list[tuple[Any, Any]] | None = None  # made at the first item dropped or changed
-        for n, (k, v) in enumerate(items):
+        values = value.values() if kind is dict else value
+        for n, v in enumerate(values):  # the common case: nothing to drop, so no copy
+            of = v.__class__
+            if of is str and v.strip() or of is int or of is float or of is bool:
+                continue  # the commonest items: text and numbers, never empty, nothing inside
             new = drop_empty(v) if isinstance(v, CONTAINERS) else v
-            if new is v and not is_empty(v):
-                if kept is not None:
-                    kept.append((k, v))
-                continue
-            if kept is None:
-                kept = list(value.items())[:n] if kind is dict else list(enumerate(value[:n]))
-            if not is_empty(new):
-                kept.append((k, new))
-        if kept is None:
+            if new is not v or is_empty(v):
+                break
+        else:
             return value
+        items = list(value.items()) if kind is dict else list(enumerate(value))
+        kept = items[:n] + [(items[n][0], new)]  # item n is the first dropped or changed
+        kept += ((k, drop_empty(v) if isinstance(v, CONTAINERS) else v) for k, v in items[n + 1:])
+        kept = [(k, v) for k, v in kept if not is_empty(v)]
         return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
@@ -63,15 +63,15 @@ def contained(part: Any, whole: Any) -> bool:
     return part == whole and type(part) is type(whole)
 
 
-def _strings(value: Any, into: set[str]) -> set[str]:
+def _strings(value: Any, into: set[str], folded: bool = True) -> set[str]:
     if isinstance(value, str):
-        into.add(fold(value))
+        into.add(fold(value) if folded else value)
     elif isinstance(value, dict):
         for v in value.values():
-            _strings(v, into)
+            _strings(v, into, folded)
     elif isinstance(value, list):
         for v in value:
-            _strings(v, into)
+            _strings(v, into, folded)
     return into
 
 
@@ -84,16 +84,29 @@ class FoldedStrings:
     True
     """
 
-    __slots__ = ("value", "folded")
+    __slots__ = ("value", "folded", "texts")
 
     def __init__(self, value: Any) -> None:
         self.value = value
         self.folded: set[str] | None = None
+        self.texts: set[str] | None = None
 
     def __contains__(self, text: object) -> bool:
         if self.folded is None:
             self.folded = _strings(self.value, set())
         return text in self.folded
+
+    def holds(self, text: str) -> bool:
+        """Return True when ``fold(text)`` is in; a text found as it is answers without folding any.
+
+        >>> FoldedStrings({"title": "A Title"}).holds("A Title"), FoldedStrings({"title": "A Title"}).holds("a title")
+        (True, True)
+        """
+        if isinstance(self.value, dict) and text in self.value.values():  # a kept field's text: most are
+            return True
+        if self.texts is None:
+            self.texts = _strings(self.value, set(), folded=False)
+        return text in self.texts or fold(text) in self  # a kept text's fold is a kept fold
 
 
 def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: Container[str]) -> bool:
@@ -109,7 +122,8 @@ def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: Co
     ...  (("PeriodicalName", "SENSORS"), ("issue", "2"), ("publicationDate", "Spring 2023"), ("year", 2023))]
     [True, False, False, True]
     """
-    if isinstance(value, str) and len(value) >= 4 and LETTER.search(value) and fold(value) in kept_strings:
+    if isinstance(value, str) and len(value) >= 4 and LETTER.search(value) and (
+            kept_strings.holds(value) if isinstance(kept_strings, FoldedStrings) else fold(value) in kept_strings):
         return True
     normalized = normalize_fields(Record({key: value})).data
     if normalized.get("extra"):

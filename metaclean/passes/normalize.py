@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
@@ -28,6 +29,7 @@ VOLUME_ISSUE = re.compile(
     re.I)
 VOLUME_LABEL = re.compile(r"^\s*vol(?:ume)?\.?\s*(\d+)\s*$", re.I)
 PAGE_RANGE = re.compile(r"^\s*(\S+)\s+[-\u2013\u2014]\s+(\S+)\s*$")
+CACHED_LEN = 256  # the caches below keep short values only, so that their memory stays small
 PLACEHOLDERS = frozenset({"0", "-", "--", "n/a", "na", "none", "null", "unknown", "未知", "无"})
 
 # Author lists: ';' and CJK separators always separate; ',' separates unless names are "Last, First".
@@ -98,7 +100,12 @@ def fold(text: str) -> str:
     >>> fold("  Politics  Religion &amp; Ideology ") == fold("politics religion &amp; ideology")
     True
     """
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(_nfkc_casefold(text).split())
+
+
+def _nfkc_casefold(text: str) -> str:
+    # ASCII text is its own NFKC form, and its casefold is its lower()
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
 def normalize_doi(value: Any) -> str | None:
@@ -113,6 +120,11 @@ def normalize_doi(value: Any) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    return _doi_in(value) if len(value) <= CACHED_LEN else _doi_in.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096)  # a record asks about its DOI and URLs two or three times
+def _doi_in(value: str) -> str | None:
     text = unquote(value) if "%2" in value or "%3" in value else value
     m = DOI.search(text)
     if not m:
@@ -247,6 +259,11 @@ def normalize_date(value: Any) -> str | None:
         return _iso(value) if 1000 <= value <= 2999 else None
     if not isinstance(value, str):
         return None
+    return _date_in(value) if len(value) <= CACHED_LEN else _date_in.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096)  # the same few thousand date strings come back record after record
+def _date_in(value: str) -> str | None:
     if match := DATE_YMD.match(value) or DATE_COMPACT.match(value):
         return _iso(*match.groups())
     if match := DATE_Y_MONTH_D.match(value):
@@ -277,6 +294,21 @@ def year_of(value: Any) -> str | None:
     return years.pop() if len(years) == 1 else None
 
 
+def ends_et_al(text: str) -> bool:
+    """Return True when AUTHOR_ET_AL finds "et al." or "等" at the end of ``text``.
+
+    The regex tries every position; only a text that ends so can match, and that is cheap to see
+    (under re.I only "a"/"A" match "a" and "l"/"L" match "l", as their lower()).
+
+    >>> ends_et_al("A B, C D et al."), ends_et_al("A B; C D"), ends_et_al("王晓明 等"), ends_et_al("Dal")
+    (True, False, True, False)
+    """
+    tail = text.rstrip()
+    if not (tail.endswith("等") or tail[-3:].lower().endswith(("al", "al."))):
+        return False
+    return AUTHOR_ET_AL.search(text) is not None
+
+
 def _split_commas(text: str) -> list[str]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     # "Smith, J., Doe, K." or "Smith, John, Doe, Jane": single-word parts pair up as "Last, First".
@@ -287,6 +319,8 @@ def _split_commas(text: str) -> list[str]:
 
 def _split_romance_and(chunk: str) -> str:
     """Split at the last " y "/" e " with a name of two words or more on each side, then again to its left."""
+    if AUTHOR_AND_ROMANCE.search(chunk) is None:  # the common case: no " y " or " e " at all
+        return chunk
     for m in reversed(list(AUTHOR_AND_ROMANCE.finditer(chunk))):
         left, right = chunk[:m.start()], chunk[m.end():]
         if all(len(p.replace(",", " ").split()) >= 2 for p in (left, right)):
@@ -342,12 +376,17 @@ def split_authors(value: Any) -> list[str]:
         return names
     if not isinstance(value, str) or not value.strip():
         return []
-    chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", value.strip()))
+    text = value.strip()
+    chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", text) if ends_et_al(text) else text)
     # With ";" between authors, one comma inside an author is "Last, First".
-    inverted = len(chunks) >= 2 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks)
+    inverted = (len(chunks) >= 2 and "," in text  # no chunk has a comma the text does not
+                and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks))
     names = []
     for chunk in chunks:
-        chunk = _split_romance_and(AUTHOR_AND.sub(", ", chunk))
+        lower = chunk.lower()  # AUTHOR_AND needs "&", "and", "und" or "et" (re.I: only A-Z fold to a-z here)
+        if "nd" in lower or "et" in lower or "&" in chunk:
+            chunk = AUTHOR_AND.sub(", ", chunk)
+        chunk = _split_romance_and(chunk)
         if inverted and chunk.count(",") == 1:
             last, first = (p.strip() for p in chunk.split(","))
             names.append(f"{first} {last}".strip())
@@ -358,7 +397,7 @@ def split_authors(value: Any) -> list[str]:
 
 def author_key(name: str) -> str:
     """Return the key under which two spellings of a name are the same author."""
-    return AUTHOR_KEY.sub("", unicodedata.normalize("NFKC", name).casefold())
+    return AUTHOR_KEY.sub("", _nfkc_casefold(name))
 
 
 def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
@@ -403,8 +442,8 @@ def _dedupe_authors(entries: list[dict]) -> list[dict]:
         key = author_key(entry["name"])
         if not key:
             continue
-        same = [e for e in by_key.get(key, ()) if None in (_author_id(e), _author_id(entry))
-                or _author_id(e) == _author_id(entry)]
+        same = [e for e in by_key[key] if None in (_author_id(e), _author_id(entry))
+                or _author_id(e) == _author_id(entry)] if key in by_key else None
         if same:
             for k, v in entry.items():
                 same[0].setdefault(k, v)
@@ -424,10 +463,17 @@ def normalize_type(value: Any) -> tuple[str | None, list[str]]:
     (('proceedings-article', ['JournalArticle']), (None, ['Patent']))
     """
     raw = [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
+    types_of = _types_of if sum(map(len, raw)) <= CACHED_LEN else _types_of.__wrapped__
+    chosen, kept = types_of(tuple(raw))
+    return chosen, list(kept)
+
+
+@lru_cache(maxsize=1024)  # a few hundred type names, over and over
+def _types_of(raw: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
     raw = list(dict.fromkeys(r.strip() for part in raw for r in part.split(",") if r.strip()))
     types = [TYPES.get(r.lower()) or SUBTYPES.get(r.lower().replace(" ", "")) for r in raw]
     chosen = next((t for t in types if t and t != "journal-article"), None) or next((t for t in types if t), None)
-    kept = [r for r, t in zip(raw, types) if t is None or t != chosen or r.lower().replace(" ", "") in SUBTYPES]
+    kept = tuple(r for r, t in zip(raw, types) if t is None or t != chosen or r.lower().replace(" ", "") in SUBTYPES)
     return chosen, kept
 
 
@@ -449,6 +495,8 @@ JOURNAL_FLAT = {"name": ("PeriodicalName", "venue", "journalName", "periodical",
                          "publicationVenue"),
                 "volume": ("volume",), "issue": ("issue",), "pages": ("pages", "page"),
                 "impact_factor": ("PeriodicalIF", "impactFactor"), "issn": ("ISSN", "issn")}
+JOURNAL_ORIGIN = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # a field's origin, unless flat
+JOURNAL_FLAT_PAIRS = tuple((field, key) for field, keys in JOURNAL_FLAT.items() for key in keys)
 
 
 def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, Any]]]:
@@ -466,27 +514,26 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     given = data.get("journal")
     journal: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
     leftovers: list[tuple[str, Any]] = []
-    origin = {field: f"journal.{field}" for field in JOURNAL_FLAT}  # where a value came from, for extra
+    origin = dict(JOURNAL_ORIGIN)  # where a value came from, for extra
     if not isinstance(given, dict) and not is_empty(given):
         journal["name"], rest = _name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
-    for field, keys in JOURNAL_FLAT.items():
-        for key in keys:
-            value, rest = data.get(key), None
-            if value is None or is_empty(value):
-                continue
-            if field == "name":
-                value, rest = _name_value(value)
-            if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
-                                 and fold(str(journal[field])) != fold(str(value))):
-                leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
-                continue
-            if is_empty(journal.get(field)):
-                journal[field] = value
-                origin[field] = key
-            if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
-                leftovers.append((key, rest))
+    for field, key in JOURNAL_FLAT_PAIRS:
+        value, rest = data.get(key), None
+        if value is None or is_empty(value):
+            continue
+        if field == "name":
+            value, rest = _name_value(value)
+        if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
+                             and fold(str(journal[field])) != fold(str(value))):
+            leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
+            continue
+        if is_empty(journal.get(field)):
+            journal[field] = value
+            origin[field] = key
+        if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
+            leftovers.append((key, rest))
     out: dict[str, Any] = {}
     name = journal.pop("name", None)
     if isinstance(name, str) and name.strip():
@@ -502,7 +549,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         elif not is_empty(value) and not isinstance(value, str):
             leftovers.append((origin[field], value))
     if "volume" in out and "issue" not in out and (m := VOLUME_ISSUE.match(out["volume"])):
+        pages = out.pop("pages", None)  # put back after the issue: name, volume, issue, pages, in order
         out["volume"], out["issue"] = m.group(1), m.group(2)
+        if pages is not None:
+            out["pages"] = pages
     elif "volume" in out and (m := VOLUME_LABEL.match(out["volume"])):
         out["volume"] = m.group(1)
     if "pages" in out and (m := PAGE_RANGE.match(out["pages"])):
@@ -513,11 +563,10 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         out["impact_factor"] = number
     elif not is_empty(factor) and number is None:
         leftovers.append((origin["impact_factor"], factor))
-    for key, value in journal.items():
+    for key, value in journal.items():  # the other fields, after the known ones, as they came
         if not is_empty(value):
             out[key] = value
-    order = ("name", "volume", "issue", "pages", "impact_factor")
-    return dict(sorted(out.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))), leftovers
+    return out, leftovers
 
 
 DOI_KEYS = ("doi", "DOI", "DOIUrl", "doiUrl", "ListUrlMain", "url", "URL", "link", "externalIds.DOI")
@@ -549,6 +598,12 @@ RENAMED = {"isOpenAccess": "open_access", "openAccessPdf": "pdf_url", "fieldsOfS
 KEPT = ("title", "language", "abstract", "copyright", "disclosure", "funding", "data_availability",
         "article_history", "orcid", "notes", "author_notes", "translations", "warnings", "pdf_url",
         "open_access", "fields_of_study", "published_online", "publication_types", "merged_from")
+
+
+# The keys the steps above read: the rest of the record goes to source, rankings, ids or extra. A key
+# of RENAMED counts only when the record has it, and one that it has not is in no view either.
+CONSUMED = frozenset({"extra", "source", "rankings", *KEPT, *AUTHOR_KEYS, *DOI_KEYS, *KEYWORD_KEYS,
+                      *JOURNAL_KEYS, *DATE_KEYS, *TYPE_KEYS, *COUNT_KEYS, *RENAMED})
 
 
 def first_title(value: Any) -> str | None:
@@ -596,7 +651,7 @@ def _url(value: Any) -> str | None:
 
 def _put(target: dict[str, Any], key: str, value: Any, extra: dict[str, Any], extra_key: str) -> None:
     """Set ``target[key]`` unless it holds another value already; then the new one goes to ``extra``."""
-    if is_empty(target.get(key)):
+    if (current := target.get(key)) is None or is_empty(current):  # None first: no call for a new key
         target[key] = value
     elif target[key] != value:
         extra[extra_key] = value
@@ -662,25 +717,18 @@ def normalize_fields(record: Record) -> Record:
     source = _mapping(data, "source", extra)
     rankings: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v
                                 for k, v in _mapping(data, "rankings", extra).items()}
-    consumed: set[str] = {"extra", "source", "rankings"}
     view, ids = _flatten_ids(data, source, extra)
-
-    def take(keys: tuple[str, ...]) -> tuple[str, ...]:
-        consumed.update(keys)
-        return keys
-
     for key in KEPT:
         if (value := data.get(key)) is not None and not is_empty(value):
             out[key] = value
-    consumed.update(KEPT)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not is_empty(t)]
         out["title"] = first_title(out["title"])
         if titles[1:] or out["title"] is None:
             extra["title"] = data["title"]
     authors: list[dict] = []
-    for key in take(AUTHOR_KEYS):
-        if is_empty(data.get(key)):
+    for key in AUTHOR_KEYS:
+        if (value := data.get(key)) is None or is_empty(value):
             continue
         entries, unnamed = _author_entries(data[key])
         if unnamed:
@@ -690,34 +738,34 @@ def normalize_fields(record: Record) -> Record:
         elif not authors:
             authors = entries
     out["authors"] = _dedupe_authors(authors)
-    truncated = any(isinstance(v := data.get(k), str) and AUTHOR_ET_AL.search(v) for k in AUTHOR_KEYS)
+    truncated = any(isinstance(v := data.get(k), str) and ends_et_al(v) for k in AUTHOR_KEYS)
     doi_extra: dict[str, Any] = {}
-    out["doi"] = _first(view, take(DOI_KEYS), normalize_doi, doi_extra)
+    out["doi"] = _first(view, DOI_KEYS, normalize_doi, doi_extra)
     urls: dict[str, Any] = {}
-    out["url"] = _first({k: v for k, v in data.items() if k in URL_KEYS and normalize_doi(v) in (None, out["doi"])
+    out["url"] = _first({k: v for k in URL_KEYS if k in data and normalize_doi(v := data[k]) in (None, out["doi"])
                          and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
     for key, value in doi_extra.items():
         if normalize_doi(value) is not None or _url(value) is None or key not in URL_KEYS:
             extra[key] = value
     extra.update(urls)
     keywords: list[str] = []
-    for key in take(KEYWORD_KEYS):
-        keywords.extend(_keywords(data.get(key)) or ())
-    out["keywords"] = _keywords(keywords)
+    for key in KEYWORD_KEYS:
+        if (value := data.get(key)) is not None:  # _keywords(None) is None
+            keywords.extend(_keywords(value) or ())
+    out["keywords"] = _keywords(keywords) if keywords else None
     journal, leftovers = normalize_journal(data)
-    take(JOURNAL_KEYS)
     if (m := ARXIV_VOLUME.match(str(journal.get("volume", "")))) and normalize_arxiv(m.group(1)):
         view["journal.volume"] = m.group(1)
         ids["journal.volume"] = "arxiv"
         del journal["volume"]
     out["journal"] = journal
     extra.update(leftovers)
-    out["published"] = _first(data, take(DATE_KEYS), normalize_date, extra,
+    out["published"] = _first(data, DATE_KEYS, normalize_date, extra,
                               lambda a, b: a.startswith(b) or b.startswith(a))
     if out["published"] is None:
         out["published"] = next((y for k in DATE_KEYS if (y := year_of(data.get(k)))), None)
     type_values: list[Any] = []
-    for key in take(TYPE_KEYS):
+    for key in TYPE_KEYS:
         value = data.get(key)
         if isinstance(value, (str, list)):
             type_values.extend([value] if isinstance(value, str) else value)
@@ -726,11 +774,10 @@ def normalize_fields(record: Record) -> Record:
     out["type"], raw_types = normalize_type(type_values)
     if raw_types:
         out["publication_types"] = list(dict.fromkeys([*(data.get("publication_types") or []), *raw_types]))
-    count = _first(data, take(COUNT_KEYS), to_count, extra)
+    count = _first(data, COUNT_KEYS, to_count, extra)
     out["citation_count"] = count
     for key, target in RENAMED.items():
         if key in data:
-            consumed.add(key)
             value = data[key]
             if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
                 rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
@@ -746,7 +793,7 @@ def normalize_fields(record: Record) -> Record:
             if not is_empty(value):
                 _put(out, target, value, extra, key)
     for key, value in view.items():
-        if key in consumed or is_empty(value):
+        if key in CONSUMED or is_empty(value):
             continue
         if key in SOURCE_KEYS:
             _put(source, SOURCE_KEYS[key], value, extra, key)
@@ -768,7 +815,7 @@ def normalize_fields(record: Record) -> Record:
     if normalize_arxiv(out["doi"] or "") and is_empty(out.get("arxiv")):
         out["arxiv"] = normalize_arxiv(out["doi"])
     out["source"], out["rankings"], out["extra"] = source, rankings, extra
-    new = {k: v for k, v in out.items() if not is_empty(v)}
+    new = {k: v for k, v in out.items() if v is not None and not is_empty(v)}
     if isinstance(data.get("citationCount"), str) and count is None:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if truncated:

@@ -1,0 +1,98 @@
+"""The fast paths of normalize_fields, dedupe_fields and schema.ordered give the slow paths' answers."""
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, strategies as st
+
+from metaclean.passes.dedupe import FoldedStrings, _strings, drop_empty
+from metaclean.passes.normalize import (
+    AUTHOR_AND, AUTHOR_ET_AL, _date_in, _doi_in, _nfkc_casefold, ends_et_al, fold, normalize_date, normalize_doi, normalize_journal,
+    normalize_type, split_authors,
+)
+from metaclean.schema import ORDER, TRANSLATION_ORDER, ordered
+
+# Text made of the pieces the author regexes look for, with odd whitespace and case.
+PIECES = st.sampled_from(["et", "al", "AL", "aL", ".", ",", " ", "\u00a0", "\t", "\n", "等", "Lee", "A", "and",
+                          "AND", "&", "und", "y", "e", "Dal", ";", "ſ", "ı", "K", "\u212a"])
+AUTHOR_TEXT = st.lists(PIECES, max_size=12).map("".join) | st.text(max_size=30)
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.sampled_from(
+    ["", " ", "x", "\u3000", "Ab"])
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+    st.sampled_from(["a", "b", "title", "machine", "zz"]), inner, max_size=4), max_leaves=12)
+
+
+@given(AUTHOR_TEXT)
+def test_ends_et_al_is_the_regex(text: str) -> None:
+    assert ends_et_al(text) == (AUTHOR_ET_AL.search(text) is not None)
+
+
+@given(AUTHOR_TEXT)
+def test_and_hint_never_skips_a_match(text: str) -> None:
+    lower = text.lower()
+    if not ("nd" in lower or "et" in lower or "&" in text):
+        assert AUTHOR_AND.search(text) is None
+
+
+@given(AUTHOR_TEXT)
+def test_split_authors_never_raises_and_keeps_names_clean(text: str) -> None:
+    assert all(name == " ".join(name.split()) for name in split_authors(text))
+
+
+@given(st.text(max_size=20))
+def test_ascii_fold_is_nfkc_casefold(text: str) -> None:
+    assert _nfkc_casefold(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+def _slow_drop_empty(value):
+    if isinstance(value, dict):
+        value = {k: _slow_drop_empty(v) for k, v in value.items()}
+        return {k: v for k, v in value.items() if v not in (None, [], {}) and not (isinstance(v, str) and not v.strip())}
+    if isinstance(value, list):
+        value = [_slow_drop_empty(v) for v in value]
+        return [v for v in value if v not in (None, [], {}) and not (isinstance(v, str) and not v.strip())]
+    return value
+
+
+@given(VALUES)
+def test_drop_empty_is_the_plain_recursion(value) -> None:
+    assert repr(drop_empty(value)) == repr(_slow_drop_empty(value))
+
+
+@given(st.dictionaries(st.sampled_from(["title", "journal", "x"]), VALUES, max_size=3),
+       st.sampled_from(["Ab", "ab", "AB ", "x", "Ｘ", "ſ"]))
+def test_holds_is_fold_in_the_folded_strings(kept, text: str) -> None:
+    assert FoldedStrings(kept).holds(text) == (fold(text) in _strings(kept, set()))
+
+
+def _slow_sorted(data, order):
+    return dict(sorted(data.items(), key=lambda kv: (order.get(kv[0], len(order) + len(ORDER)), kv[0])))
+
+
+@given(st.dictionaries(st.sampled_from([*ORDER, *TRANSLATION_ORDER, "machine", "zz", "aa", "Zeta"]),
+                       st.integers(), max_size=12),
+       st.dictionaries(st.sampled_from([*TRANSLATION_ORDER, "zz", "aa"]), st.integers(), max_size=6))
+def test_ordered_is_the_sort(data, parts) -> None:
+    slow = _slow_sorted(data, ORDER)
+    assert list(ordered(data).items()) == list(slow.items())
+    record = {**data, "translations": {"zh": parts}}
+    fast = ordered(record)
+    assert list(fast["translations"]["zh"].items()) == list(_slow_sorted(parts, TRANSLATION_ORDER).items())
+
+
+def test_cached_answers_are_the_computed_ones_and_not_shared() -> None:
+    for text in ("https://doi.org/10.5194/GMD-16", "DOI: 10.3390/S23249731.", "x" * 300 + " 10.1000/y"):
+        assert normalize_doi(text) == normalize_doi(text) == _doi_in.__wrapped__(text)
+    for text in ("2023 Sep 26", "04/05/2023", " " * 300 + "2023"):
+        assert normalize_date(text) == normalize_date(text) == _date_in.__wrapped__(text)
+    first = normalize_type(["Review", "JournalArticle"])
+    first[1].append("changed")
+    assert normalize_type(["Review", "JournalArticle"]) == ("journal-article", ["Review"])
+
+
+@given(st.dictionaries(st.sampled_from(["journal", "PeriodicalName", "volume", "issue", "pages", "PeriodicalIF"]),
+                       st.sampled_from(["X", "19 1", "Vol. 5, No. 2", "1 - 9", "0", 7, 0.7, "", None]), max_size=6))
+def test_journal_fields_come_in_their_order(data) -> None:
+    known = ["name", "volume", "issue", "pages", "impact_factor"]
+    keys = [k for k in normalize_journal(data)[0] if k in known]
+    assert keys == sorted(keys, key=known.index)
