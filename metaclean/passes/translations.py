@@ -30,8 +30,9 @@ def _non_cjk_context(data: Mapping[str, Any]) -> bool:
     name = journal.get("name") if isinstance(journal, dict) else journal
     name = name or data.get("PeriodicalName")
     authors = data.get("authors")
-    author_text = authors if isinstance(authors, str) else " ".join(
-        a.get("name", "") if isinstance(a, dict) else str(a) for a in authors or ())
+    if isinstance(authors, list):  # anything else that is not text (a number, a dict) says nothing
+        authors = " ".join(str(a.get("name") or "") if isinstance(a, dict) else str(a) for a in authors)
+    author_text = authors if isinstance(authors, str) else ""
     evidence = [t for t in (_text(name), _text(author_text)) if t]
     return bool(evidence) and not any(is_cjk_text(t) for t in evidence)
 
