@@ -529,9 +529,14 @@ def remove_invisibles(text: str) -> tuple[str, tuple[str, ...]]:
 # --- 7. whitespace -----------------------------------------------------------------------------
 
 # A lone no-break, thin or ideographic space is correct text; runs and line breaks are not.
-LINE_WS = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]")
+# (``\s\s+|[\t\n...]``, written to start with one class: the regex engine then skips to spaces.)
+LINE_WS = re.compile(r"\s(?:\s+|(?<=[\t\n\r\v\f\x85\u2028\u2029]))")
 PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
 PARA_GAP = re.compile(r"\n{3,}")
+
+
+def _fold_line(line: str) -> str:
+    return LINE_WS.sub(" ", line).strip()
 
 
 def fold_whitespace(text: str, *, multiline: bool = False) -> str:
@@ -543,10 +548,11 @@ def fold_whitespace(text: str, *, multiline: bool = False) -> str:
     'First paragraph.\\n\\nSecond.'
     """
     if not multiline:
-        return LINE_WS.sub(" ", text).strip()
-    text = PARA_BREAK.sub("\n", text).replace("\u2029", "\n\n")
-    lines = (LINE_WS.sub(" ", line).strip() for line in text.split("\n"))
-    return PARA_GAP.sub("\n\n", "\n".join(lines)).strip()
+        return _fold_line(text)
+    if "\r" in text or "\u2028" in text or "\x85" in text:  # ``in`` is many times faster than a regex scan
+        text = PARA_BREAK.sub("\n", text)
+    text = "\n".join(map(_fold_line, text.replace("\u2029", "\n\n").split("\n")))
+    return (PARA_GAP.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 # --- the chain ---------------------------------------------------------------------------------
@@ -578,10 +584,27 @@ SUSPECT_KINDS: dict[str, tuple[str, ...]] = {
     **_kinds("\ufffd锟烫屯âÃÂ", "damage"),
 }
 SUSPECT_KINDS["\x85"] = ("mojibake", "whitespace")
-TRIGGER = re.compile("[&<" + _char_class("".join(
+TRIGGER_CHARS = _char_class("&<" + "".join(
     SUSPECT_KINDS.keys() - {"\n"} | LEGACY_HIGH | set("".join(UTF8_LEADS.values())) | UTF8_AS_CJK_SET
-)) + "]")
+))
+TRIGGER = re.compile(f"[{TRIGGER_CHARS}]")
 MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
+# The triggers that can ask for a step, at C speed: "&", "<", a character with a kind of its
+# own, a possible mojibake pair, two high Latin-1 characters. A text without one asks for no
+# step (whatever its trigger count: each fix's own test needs one of them too). The one leading
+# class lets the regex engine skip to candidates without trying each branch at every character.
+ASKING_TRIGGER = re.compile(
+    f"[{TRIGGER_CHARS}]"
+    f"(?:(?<=[&<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
+    f"|(?<=[{ANY_LEAD}])(?=[{ANY_CONTINUATION}\ufffd])"
+    f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}]))"
+)
+
+
+def _needs_layout(text: str, multiline: bool) -> bool:
+    """Could whitespace folding change ``text``, from its spaces and line breaks alone?"""
+    return text[:1].isspace() or text[-1:].isspace() or "  " in text or (
+        "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))
 
 
 def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
@@ -593,10 +616,12 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     frozenset()
     """
     needs: set[str] = set()
-    if layout and (text[:1].isspace() or text[-1:].isspace() or "  " in text or (
-            "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))):
+    if layout and _needs_layout(text, multiline):
         needs.add("whitespace")
-    for count, hit in enumerate(TRIGGER.finditer(text)):
+    # Past the cutoff ALL_STEPS runs every fix, and those that nothing asked for find nothing to
+    # do: so only the triggers that ask are visited -- except without layout, where ALL_STEPS
+    # would also fold whitespace: there every trigger still counts.
+    for count, hit in enumerate((ASKING_TRIGGER if layout else TRIGGER).finditer(text)):
         if count == MAX_TRIGGERS:
             return ALL_STEPS
         char, at = hit.group(), hit.start()
@@ -737,7 +762,13 @@ def _encoding_damage(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# Both patterns above hold a letter, a space or "?", and a lower-case letter, in that order.
+NAME_DAMAGE_HINT = re.compile(r"[A-Za-z][ ?][a-z]")
+
+
 def _name_damage(text: str) -> tuple[str, ...]:
+    if not NAME_DAMAGE_HINT.search(text):
+        return ()
     found = [f"a letter lost as a space: '{m.group()}'" for m in LOST_LETTER.finditer(text)
              if m.group("tail") not in PARTICLES]
     found.extend(f"a letter lost as '?': '{m.group()}'" for m in QUESTION_LETTER.finditer(text))
@@ -751,41 +782,49 @@ Damages = list[tuple[str, str]]
 SCALARS = frozenset({int, float, bool})
 Memo = dict[tuple[str, bool, bool], Repair]  # witnesses repeat the record's strings: repair each once
 
-# Printable ASCII without & or < and without stray spaces: nothing in this pass applies to it.
-ASCII_SUSPECT = re.compile(r"[&<\x00-\x1f\x7f]")
-
 
 @lru_cache(maxsize=4096)
 def _field_kind(path: str) -> tuple[bool, bool]:
     return is_multiline_field(path), is_name_field(path)
 
 
+def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> str:
+    """Return ``value`` repaired, the same object when nothing changed; note why and the damage."""
+    multiline, names = _field_kind(path)
+    if ASKING_TRIGGER.search(value) is None and not _needs_layout(value, multiline):
+        # Most strings: repair_string would find no step to run and no damage (both need a
+        # trigger that asks), so only the names' own test is left.
+        if names:
+            damages.extend((path, message) for message in _name_damage(value))
+        return value
+    key = (value, multiline, names)
+    repair = memo.get(key)
+    if repair is None:
+        repair = memo[key] = repair_string(value, multiline=multiline, names=names)
+    if repair.fixes:
+        reasons.setdefault(path, []).extend(repair.fixes)
+    damages.extend((path, message) for message in repair.damage)
+    return repair.text if repair.text != value else value
+
+
 def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> Any:
     """Return ``value`` with every string repaired, the same object when nothing changed."""
     if isinstance(value, str):
-        multiline, names = _field_kind(path)
-        if (value.isascii() and not ASCII_SUSPECT.search(value) and "  " not in value
-                and not value[:1].isspace() and not value[-1:].isspace()):  # the common case
-            if names:
-                damages.extend((path, message) for message in _name_damage(value))
-            return value
-        key = (value, multiline, names)
-        repair = memo.get(key)
-        if repair is None:
-            repair = memo[key] = repair_string(value, multiline=multiline, names=names)
-        if repair.fixes:
-            reasons.setdefault(path, []).extend(repair.fixes)
-        damages.extend((path, message) for message in repair.damage)
-        return repair.text if repair.text != value else value
+        return _repair_str(value, path, reasons, damages, memo)
     if isinstance(value, (list, tuple)):
         items = [_repair_value(item, path, reasons, damages, memo) for item in value]
         return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
     if isinstance(value, (dict, abc.Mapping)):
         changed: dict | None = None
         for key, item in value.items():
-            if item is None or item.__class__ in SCALARS or (key in SKIPPED_FIELDS and not path):
+            kind = item.__class__
+            if item is None or kind in SCALARS or (key in SKIPPED_FIELDS and not path):
                 continue
-            new = _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages, memo)
+            item_path = f"{path}.{key}" if path else str(key)
+            if kind is str:  # most values: no call through _repair_value
+                new = _repair_str(item, item_path, reasons, damages, memo)
+            else:
+                new = _repair_value(item, item_path, reasons, damages, memo)
             if new is not item:
                 changed = dict(value) if changed is None else changed
                 changed[key] = new
