@@ -49,7 +49,7 @@ def test_unasked_fixes_change_nothing(text: str, multiline: bool, names: bool) -
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(TEXT, LONG_TEXT), st.booleans())
 def test_string_fast_path(text: str, multiline: bool) -> None:
-    if rt.ASKING_TRIGGER.search(text) is None and not rt._needs_layout(text, multiline):
+    if rt._asks_nothing(text, multiline):
         assert rt.repair_string(text, multiline=multiline) == rt.Repair(text)
 
 
@@ -95,3 +95,28 @@ def test_inner_copy_needs_no_walk(data: dict, ascii_only: bool, indent: int | No
     text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, separators=separators)
     if unwrap.MAY_HOLD_JSON.search(text) is None:
         assert not _walk_would_act(data)
+
+
+ASCII_PIECES = [p for p in PIECES if p.isascii()] + ["\x00", "\x7f", "\x0b", "\x0c", "\x1f", "x y", "&x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, st.lists(st.sampled_from(ASCII_PIECES), max_size=16).map("".join)), st.booleans())
+def test_asks_nothing_without_regex_for_ascii(text: str, multiline: bool) -> None:
+    """The ASCII shortcut may send a clean text the slow way (a line break), never a dirty one the fast way."""
+    by_regex = rt.ASKING_TRIGGER.search(text) is None and not rt._needs_layout(text, multiline)
+    assert rt._asks_nothing(text, multiline) <= by_regex
+
+
+ORIGINAL_INVISIBLE = re.compile(
+    "[\u200b\u2060\ufeff\u00ad\u206a-\u206f\ufff9-\ufffb\x00-\x08\x0e-\x1f\x7f]"
+    "|(?<![^\x00-\x7f])[\u200c\u200d]+(?![^\x00-\x7f])"
+)
+ZERO_WIDTHS = st.lists(st.sampled_from(["a", "é", "研", "\u200c", "\u200d", "\u200b", "\x07", " "]), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, ZERO_WIDTHS))
+def test_invisible_as_written_first(text: str) -> None:
+    found = [(m.span(), m.group()) for m in rt.INVISIBLE.finditer(text)]
+    assert found == [(m.span(), m.group()) for m in ORIGINAL_INVISIBLE.finditer(text)]
