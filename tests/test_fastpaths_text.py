@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 
+import ftfy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,3 +122,34 @@ ZERO_WIDTHS = st.lists(st.sampled_from(["a", "é", "研", "\u200c", "\u200d", "\
 def test_invisible_as_written_first(text: str) -> None:
     found = [(m.span(), m.group()) for m in rt.INVISIBLE.finditer(text)]
     assert found == [(m.span(), m.group()) for m in ORIGINAL_INVISIBLE.finditer(text)]
+
+
+# --- ftfy without its last, idle round --------------------------------------------------------
+
+FTFY_CASES = Path(__file__).parents[1].parent / "shared" / "data" / "ftfy-test-cases"
+WORDS = ["Jos\u00e9", "“quoted”", "l’été", "Müller", "naïve", "—", "\u00a0", "œuvre", "Ωmega", "Дом", "日本", "x"]
+
+
+def _damaged(words: list[str], codec: str, times: int) -> str:
+    text = " ".join(words)
+    for _ in range(times):
+        text = text.encode("utf-8").decode(codec, "replace")
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+       st.sampled_from(["sloppy-windows-1252", "latin-1", "sloppy-windows-1250", "macroman", "cp437"]),
+       st.integers(1, 3), st.sampled_from(["", "\x80", "\ud800", "\x9d"]))
+def test_ftfy_fix_is_fix_and_explain(words: list[str], codec: str, times: int, extra: str) -> None:
+    line = _damaged(words, codec, times) + extra
+    assert rt._ftfy_fix(line) == tuple(ftfy.fix_and_explain(line, rt.FTFY_CONFIG))
+
+
+def test_ftfy_fix_is_fix_and_explain_on_ftfys_corpus() -> None:
+    if not FTFY_CASES.is_dir():
+        pytest.skip(f"ftfy test cases not found at {FTFY_CASES}")
+    for path in sorted(FTFY_CASES.glob("*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            for line in case["original"].split("\n"):
+                assert rt._ftfy_fix(line) == tuple(ftfy.fix_and_explain(line, rt.FTFY_CONFIG)), case["label"]

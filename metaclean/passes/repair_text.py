@@ -35,7 +35,8 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
-from ftfy.chardata import CHARMAP_ENCODINGS
+import ftfy.fixes
+from ftfy.chardata import C1_CONTROL_RE, CHARMAP_ENCODINGS
 from ftfy.fixes import remove_terminal_escapes
 
 from metaclean.record import Record, Witness, add_warning
@@ -410,6 +411,38 @@ FTFY_STEP_NAMES = {
 }
 
 
+# The fixes FTFY_CONFIG leaves on after the encoding fix, in ftfy's order.
+FTFY_FOLLOWING = (("fix_c1_controls", ftfy.fixes.fix_c1_controls), ("fix_surrogates", ftfy.fixes.fix_surrogates))
+
+
+def _ftfy_fix(line: str) -> tuple[str, list]:
+    """``ftfy.fix_and_explain(line, FTFY_CONFIG)``, without its last round over a line it has just fixed.
+
+    ftfy repeats its round (the encoding fix, then FTFY_FOLLOWING) until a round changes nothing.
+    The encoding fix itself runs until it changes nothing, so when the following fixes leave its
+    result alone, the next round would change nothing: it is not run (it costs a full badness
+    scan). Unless C1 controls are left: on those the encoding fix explains a step that changed
+    nothing, so that round still runs, for the same explanation.
+
+    >>> _ftfy_fix("Jos\u00c3\u00a9")
+    ('José', [('encode', 'latin-1'), ('decode', 'utf-8')])
+    """
+    plan: list = []
+    text = line
+    while True:
+        start = text
+        text, encoding_plan = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+        plan.extend(encoding_plan)
+        decoded = text
+        for name, fix in FTFY_FOLLOWING:
+            fixed = fix(text)
+            if fixed != text:
+                plan.append(ftfy.ExplanationStep("apply", name))
+                text = fixed
+        if text == start or (text == decoded and not C1_CONTROL_RE.search(text)):
+            return text, plan
+
+
 def _describe(plan: list) -> list[str]:
     """Turn ftfy's explanation into fix names: ``mojibake: utf-8 read as windows-1252``."""
     names, encoded_as = [], ""
@@ -438,9 +471,9 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     out, names = [], []
     for line in text.split("\n"):
         if may_hold_mojibake(line) and not _ambiguous_cjk(line):
-            fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            fixed, plan = _ftfy_fix(line)
             if fixed != line:
-                names.extend(_describe(plan or []))
+                names.extend(_describe(plan))
                 line = unicodedata.normalize("NFC", fixed)
         out.append(line)
     return "\n".join(out), tuple(dict.fromkeys(names))
