@@ -830,7 +830,8 @@ def _asks_nothing(text: str, multiline: bool) -> bool:
     (True, False, True)
     """
     if text.isascii():  # the ASCII triggers are "&", "<" and the controls (which isprintable refuses): no regex
-        return text.isprintable() and "&" not in text and "<" not in text and not _needs_layout(text, multiline)
+        return (text.isprintable() and "&" not in text and "<" not in text  # the space is its only whitespace:
+                and "  " not in text and text[:1] != " " and text[-1:] != " ")  # _needs_layout, inlined
     return ASKING_TRIGGER.search(text) is None and not _needs_layout(text, multiline)
 
 

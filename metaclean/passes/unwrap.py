@@ -192,7 +192,7 @@ def unwrap_json(record: Record) -> Record:
             if _is_record(decoded) or key in RECORD_FIELDS:
                 del current[key]
                 if isinstance(decoded, dict):
-                    inner = dict(decoded)
+                    inner = decoded  # just made by orjson: this pass's own
                     if layers > 1 or MAY_HOLD_JSON.search(value):
                         queue.append((f"{name}.", inner))
                     witnesses.append(Witness(name, inner))
