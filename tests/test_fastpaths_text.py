@@ -153,3 +153,16 @@ def test_ftfy_fix_is_fix_and_explain_on_ftfys_corpus() -> None:
         for case in json.loads(path.read_text(encoding="utf-8")):
             for line in case["original"].split("\n"):
                 assert rt._ftfy_fix(line) == tuple(ftfy.fix_and_explain(line, rt.FTFY_CONFIG)), case["label"]
+
+
+PAIRS = st.tuples(st.sampled_from(sorted(set("".join(rt.UTF8_LEADS.values())) | rt.LEGACY_HIGH)),
+                  st.sampled_from(sorted(set("".join(rt.UTF8_CONTINUATIONS.values())) | rt.LEGACY_HIGH) + [" ", "?"])
+                  ).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS), max_size=20).map("".join), st.booleans())
+def test_asking_triggers_ask_what_all_triggers_ask(text: str, multiline: bool) -> None:
+    """With layout, _scan visits only the triggers that ask; without, all of them: the same steps."""
+    if len(rt.TRIGGER.findall(text)) <= rt.MAX_TRIGGERS:
+        assert rt._scan(text, multiline, True) - {"whitespace"} == rt._scan(text, multiline, False)

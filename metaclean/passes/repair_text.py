@@ -228,7 +228,7 @@ def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
     chars = CJK_CHAR.findall(text)
     if not chars:
         return 0.0, 0
-    return sum(c in common for c in chars) / len(chars), len(chars)
+    return sum(map(common.__contains__, chars)) / len(chars), len(chars)
 
 
 def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
@@ -630,8 +630,11 @@ MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own t
 # class lets the regex engine skip to candidates without trying each branch at every character.
 ASKING_TRIGGER = re.compile(
     f"[{TRIGGER_CHARS}]"
-    f"(?:(?<=[&<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
-    f"|(?<=[{ANY_LEAD}])(?=[{ANY_CONTINUATION}\ufffd])"
+    f"(?:(?<=[<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
+    f"|(?<=&)(?={ENTITY.pattern[1:]})"
+    + "".join(f"|(?<=[{_char_class(UTF8_LEADS[enc])}])(?=[{_char_class(UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
+              for enc in CHARMAP_ENCODINGS)  # MOJIBAKE_PAIRS, codepage by codepage
+    + f"|(?<=[{_char_class(A0_LEADS)}])(?= )"
     f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}]))"
 )
 
@@ -830,8 +833,8 @@ def _asks_nothing(text: str, multiline: bool) -> bool:
     (True, False, True)
     """
     if text.isascii():  # the ASCII triggers are "&", "<" and the controls (which isprintable refuses): no regex
-        return (text.isprintable() and "&" not in text and "<" not in text  # the space is its only whitespace:
-                and "  " not in text and text[:1] != " " and text[-1:] != " ")  # _needs_layout, inlined
+        return (text.isprintable() and ("&" not in text or not ENTITY.search(text)) and "<" not in text
+                and "  " not in text and text[:1] != " " and text[-1:] != " ")  # _needs_layout, for ASCII
     return ASKING_TRIGGER.search(text) is None and not _needs_layout(text, multiline)
 
 
