@@ -35,7 +35,8 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
-from ftfy.chardata import CHARMAP_ENCODINGS
+import ftfy.fixes
+from ftfy.chardata import C1_CONTROL_RE, CHARMAP_ENCODINGS
 from ftfy.fixes import remove_terminal_escapes
 
 from metaclean.record import Record, Witness, add_warning
@@ -227,7 +228,7 @@ def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
     chars = CJK_CHAR.findall(text)
     if not chars:
         return 0.0, 0
-    return sum(c in common for c in chars) / len(chars), len(chars)
+    return sum(map(common.__contains__, chars)) / len(chars), len(chars)
 
 
 def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
@@ -410,6 +411,38 @@ FTFY_STEP_NAMES = {
 }
 
 
+# The fixes FTFY_CONFIG leaves on after the encoding fix, in ftfy's order.
+FTFY_FOLLOWING = (("fix_c1_controls", ftfy.fixes.fix_c1_controls), ("fix_surrogates", ftfy.fixes.fix_surrogates))
+
+
+def _ftfy_fix(line: str) -> tuple[str, list]:
+    """``ftfy.fix_and_explain(line, FTFY_CONFIG)``, without its last round over a line it has just fixed.
+
+    ftfy repeats its round (the encoding fix, then FTFY_FOLLOWING) until a round changes nothing.
+    The encoding fix itself runs until it changes nothing, so when the following fixes leave its
+    result alone, the next round would change nothing: it is not run (it costs a full badness
+    scan). Unless C1 controls are left: on those the encoding fix explains a step that changed
+    nothing, so that round still runs, for the same explanation.
+
+    >>> _ftfy_fix("Jos\u00c3\u00a9")
+    ('José', [('encode', 'latin-1'), ('decode', 'utf-8')])
+    """
+    plan: list = []
+    text = line
+    while True:
+        start = text
+        text, encoding_plan = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+        plan.extend(encoding_plan)
+        decoded = text
+        for name, fix in FTFY_FOLLOWING:
+            fixed = fix(text)
+            if fixed != text:
+                plan.append(ftfy.ExplanationStep("apply", name))
+                text = fixed
+        if text == start or (text == decoded and not C1_CONTROL_RE.search(text)):
+            return text, plan
+
+
 def _describe(plan: list) -> list[str]:
     """Turn ftfy's explanation into fix names: ``mojibake: utf-8 read as windows-1252``."""
     names, encoded_as = [], ""
@@ -438,9 +471,9 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     out, names = [], []
     for line in text.split("\n"):
         if may_hold_mojibake(line) and not _ambiguous_cjk(line):
-            fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            fixed, plan = _ftfy_fix(line)
             if fixed != line:
-                names.extend(_describe(plan or []))
+                names.extend(_describe(plan))
                 line = unicodedata.normalize("NFC", fixed)
         out.append(line)
     return "\n".join(out), tuple(dict.fromkeys(names))
@@ -448,7 +481,7 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
 
 # --- 5. UTF-8 read as GBK / Shift-JIS ------------------------------------------------------------
 
-NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]+")  # two or more; one class first is faster to search
 UTF8_MISREAD_AS = (("gbk", "gbk"), ("shift-jis", "cp932"))
 DAMAGED_SHARE = 0.7  # mojibake of this kind is mostly rare characters (measured: 0.26-0.56)
 # UTF-8 puts a byte E3-E9 before every kana and hanzi; read as GBK or Shift-JIS such a byte starts
@@ -499,9 +532,11 @@ def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
 # does); the five bytes Windows-1252 leaves undefined stay, as in ftfy's own corpus.
 # ZWJ/ZWNJ join Persian, Indic and emoji sequences: removed only between ASCII characters, where
 # they do nothing. Bidi marks (LRM, RLM, embeddings) are meaningful in RTL text and stay.
+# (``[...]|(?<![^\x00-\x7f])[\u200c\u200d]+(?![^\x00-\x7f])``, written to start with one class: the
+# regex engine then skips to candidates instead of trying both branches at every character.)
 INVISIBLE = re.compile(
-    "[\u200b\u2060\ufeff\u00ad\u206a-\u206f\ufff9-\ufffb\x00-\x08\x0e-\x1f\x7f]"
-    "|(?<![^\x00-\x7f])[\u200c\u200d]+(?![^\x00-\x7f])"
+    "[\u200b\u2060\ufeff\u00ad\u206a-\u206f\ufff9-\ufffb\x00-\x08\x0e-\x1f\x7f\u200c\u200d]"
+    "(?:(?<=[\u200c\u200d])(?<![^\x00-\x7f].)[\u200c\u200d]*(?![^\x00-\x7f])|(?<![\u200c\u200d]))"
 )
 INVISIBLE_NAMES = {"\ufeff": "byte order marks", "\u00ad": "soft hyphens", "\u200b": "zero-width characters",
                    "\u2060": "zero-width characters", "\u200c": "zero-width characters",
@@ -516,11 +551,11 @@ def remove_invisibles(text: str) -> tuple[str, tuple[str, ...]]:
     >>> remove_invisibles("می\u200cخواهم")[1]
     ()
     """
-    if not INVISIBLE.search(text):
-        return text, ()
     names = dict.fromkeys(
         INVISIBLE_NAMES.get(m.group()[0], "control characters") for m in INVISIBLE.finditer(text)
     )
+    if not names:
+        return text, ()
     if "\x1b" in text:
         text = remove_terminal_escapes(text)
     return INVISIBLE.sub("", text), tuple(names)
@@ -529,9 +564,14 @@ def remove_invisibles(text: str) -> tuple[str, tuple[str, ...]]:
 # --- 7. whitespace -----------------------------------------------------------------------------
 
 # A lone no-break, thin or ideographic space is correct text; runs and line breaks are not.
-LINE_WS = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]")
+# (``\s\s+|[\t\n...]``, written to start with one class: the regex engine then skips to spaces.)
+LINE_WS = re.compile(r"\s(?:\s+|(?<=[\t\n\r\v\f\x85\u2028\u2029]))")
 PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
 PARA_GAP = re.compile(r"\n{3,}")
+
+
+def _fold_line(line: str) -> str:
+    return LINE_WS.sub(" ", line).strip()
 
 
 def fold_whitespace(text: str, *, multiline: bool = False) -> str:
@@ -543,10 +583,11 @@ def fold_whitespace(text: str, *, multiline: bool = False) -> str:
     'First paragraph.\\n\\nSecond.'
     """
     if not multiline:
-        return LINE_WS.sub(" ", text).strip()
-    text = PARA_BREAK.sub("\n", text).replace("\u2029", "\n\n")
-    lines = (LINE_WS.sub(" ", line).strip() for line in text.split("\n"))
-    return PARA_GAP.sub("\n\n", "\n".join(lines)).strip()
+        return _fold_line(text)
+    if "\r" in text or "\u2028" in text or "\x85" in text:  # ``in`` is many times faster than a regex scan
+        text = PARA_BREAK.sub("\n", text)
+    text = "\n".join(map(_fold_line, text.replace("\u2029", "\n\n").split("\n")))
+    return (PARA_GAP.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 # --- the chain ---------------------------------------------------------------------------------
@@ -578,10 +619,30 @@ SUSPECT_KINDS: dict[str, tuple[str, ...]] = {
     **_kinds("\ufffd锟烫屯âÃÂ", "damage"),
 }
 SUSPECT_KINDS["\x85"] = ("mojibake", "whitespace")
-TRIGGER = re.compile("[&<" + _char_class("".join(
+TRIGGER_CHARS = _char_class("&<" + "".join(
     SUSPECT_KINDS.keys() - {"\n"} | LEGACY_HIGH | set("".join(UTF8_LEADS.values())) | UTF8_AS_CJK_SET
-)) + "]")
+))
+TRIGGER = re.compile(f"[{TRIGGER_CHARS}]")
 MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
+# The triggers that can ask for a step, at C speed: "&", "<", a character with a kind of its
+# own, a possible mojibake pair, two high Latin-1 characters. A text without one asks for no
+# step (whatever its trigger count: each fix's own test needs one of them too). The one leading
+# class lets the regex engine skip to candidates without trying each branch at every character.
+ASKING_TRIGGER = re.compile(
+    f"[{TRIGGER_CHARS}]"
+    f"(?:(?<=[<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
+    f"|(?<=&)(?={ENTITY.pattern[1:]})"
+    + "".join(f"|(?<=[{_char_class(UTF8_LEADS[enc])}])(?=[{_char_class(UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
+              for enc in CHARMAP_ENCODINGS)  # MOJIBAKE_PAIRS, codepage by codepage
+    + f"|(?<=[{_char_class(A0_LEADS)}])(?= )"
+    f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}]))"
+)
+
+
+def _needs_layout(text: str, multiline: bool) -> bool:
+    """Could whitespace folding change ``text``, from its spaces and line breaks alone?"""
+    return text[:1].isspace() or text[-1:].isspace() or "  " in text or (
+        "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))
 
 
 def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
@@ -593,10 +654,12 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     frozenset()
     """
     needs: set[str] = set()
-    if layout and (text[:1].isspace() or text[-1:].isspace() or "  " in text or (
-            "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))):
+    if layout and _needs_layout(text, multiline):
         needs.add("whitespace")
-    for count, hit in enumerate(TRIGGER.finditer(text)):
+    # Past the cutoff ALL_STEPS runs every fix, and those that nothing asked for find nothing to
+    # do: so only the triggers that ask are visited -- except without layout, where ALL_STEPS
+    # would also fold whitespace: there every trigger still counts.
+    for count, hit in enumerate((ASKING_TRIGGER if layout else TRIGGER).finditer(text)):
         if count == MAX_TRIGGERS:
             return ALL_STEPS
         char, at = hit.group(), hit.start()
@@ -737,7 +800,13 @@ def _encoding_damage(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# Both patterns above hold a letter, a space or "?", and a lower-case letter, in that order.
+NAME_DAMAGE_HINT = re.compile(r"[A-Za-z][ ?][a-z]")
+
+
 def _name_damage(text: str) -> tuple[str, ...]:
+    if not NAME_DAMAGE_HINT.search(text):
+        return ()
     found = [f"a letter lost as a space: '{m.group()}'" for m in LOST_LETTER.finditer(text)
              if m.group("tail") not in PARTICLES]
     found.extend(f"a letter lost as '?': '{m.group()}'" for m in QUESTION_LETTER.finditer(text))
@@ -751,41 +820,61 @@ Damages = list[tuple[str, str]]
 SCALARS = frozenset({int, float, bool})
 Memo = dict[tuple[str, bool, bool], Repair]  # witnesses repeat the record's strings: repair each once
 
-# Printable ASCII without & or < and without stray spaces: nothing in this pass applies to it.
-ASCII_SUSPECT = re.compile(r"[&<\x00-\x1f\x7f]")
-
 
 @lru_cache(maxsize=4096)
 def _field_kind(path: str) -> tuple[bool, bool]:
     return is_multiline_field(path), is_name_field(path)
 
 
+def _asks_nothing(text: str, multiline: bool) -> bool:
+    """Would ``_scan`` find nothing to do in ``text`` (no trigger that asks, no stray whitespace)?
+
+    >>> _asks_nothing("Deep learning", False), _asks_nothing("A&amp;B", False), _asks_nothing("Caf\u00e9", False)
+    (True, False, True)
+    """
+    if text.isascii():  # the ASCII triggers are "&", "<" and the controls (which isprintable refuses): no regex
+        return (text.isprintable() and ("&" not in text or not ENTITY.search(text)) and "<" not in text
+                and "  " not in text and text[:1] != " " and text[-1:] != " ")  # _needs_layout, for ASCII
+    return ASKING_TRIGGER.search(text) is None and not _needs_layout(text, multiline)
+
+
+def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> str:
+    """Return ``value`` repaired, the same object when nothing changed; note why and the damage."""
+    multiline, names = _field_kind(path)
+    if _asks_nothing(value, multiline):
+        # Most strings: repair_string would find no step to run and no damage (both need a
+        # trigger that asks), so only the names' own test is left.
+        if names:
+            damages.extend((path, message) for message in _name_damage(value))
+        return value
+    key = (value, multiline, names)
+    repair = memo.get(key)
+    if repair is None:
+        repair = memo[key] = repair_string(value, multiline=multiline, names=names)
+    if repair.fixes:
+        reasons.setdefault(path, []).extend(repair.fixes)
+    damages.extend((path, message) for message in repair.damage)
+    return repair.text if repair.text != value else value
+
+
 def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> Any:
     """Return ``value`` with every string repaired, the same object when nothing changed."""
     if isinstance(value, str):
-        multiline, names = _field_kind(path)
-        if (value.isascii() and not ASCII_SUSPECT.search(value) and "  " not in value
-                and not value[:1].isspace() and not value[-1:].isspace()):  # the common case
-            if names:
-                damages.extend((path, message) for message in _name_damage(value))
-            return value
-        key = (value, multiline, names)
-        repair = memo.get(key)
-        if repair is None:
-            repair = memo[key] = repair_string(value, multiline=multiline, names=names)
-        if repair.fixes:
-            reasons.setdefault(path, []).extend(repair.fixes)
-        damages.extend((path, message) for message in repair.damage)
-        return repair.text if repair.text != value else value
+        return _repair_str(value, path, reasons, damages, memo)
     if isinstance(value, (list, tuple)):
         items = [_repair_value(item, path, reasons, damages, memo) for item in value]
         return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
     if isinstance(value, (dict, abc.Mapping)):
         changed: dict | None = None
         for key, item in value.items():
-            if item is None or item.__class__ in SCALARS or (key in SKIPPED_FIELDS and not path):
+            kind = item.__class__
+            if item is None or kind in SCALARS or (key in SKIPPED_FIELDS and not path):
                 continue
-            new = _repair_value(item, f"{path}.{key}" if path else str(key), reasons, damages, memo)
+            item_path = f"{path}.{key}" if path else str(key)
+            if kind is str:  # most values: no call through _repair_value
+                new = _repair_str(item, item_path, reasons, damages, memo)
+            else:
+                new = _repair_value(item, item_path, reasons, damages, memo)
             if new is not item:
                 changed = dict(value) if changed is None else changed
                 changed[key] = new

@@ -19,6 +19,12 @@ BROKEN_JSON = re.compile(r'\s*"?\[?\s*\{\s*\\*"[^"\\]{0,200}\\*"\s*:')
 JSON_OPENERS = '{["'
 JSON_ARRAY_START = re.compile(r"\[\s*(?:[\"{\[\]]|-?\d+(?:\.\d+)?\s*[,\]]|true|false|null)")
 
+# In the JSON text of an object, where a value that the walk below decodes or drops would show:
+# a string opening with whitespace, a bracket or an escape (an escaped quote, \u0020), or the
+# string "null". Every string value follows a ':' (and maybe whitespace), and a '"' inside a
+# string is escaped, so none of these is missed ('""' is an empty one); other hits only cost a walk.
+MAY_HOLD_JSON = re.compile(r':\s*"(?:[\s{\[\\]|null")')
+
 
 # What earlier runs kept verbatim (``extra``) or wrote themselves (``warnings``) is not decoded
 # again: cleaning a cleaned record must change nothing.
@@ -64,11 +70,14 @@ def decode_layers(value: str) -> tuple[Any, int, str | None]:
     return current, layers, None
 
 
+SIZED = frozenset({str, list, dict})  # empty when falsy
+NUMBERS = frozenset({int, float, bool})  # never empty: 0 and False are values
+
+
 def _is_empty(value: Any) -> bool:
     if value is None:
         return True
-    kind = value.__class__
-    if kind is str or kind is list or kind is dict:  # exact types first: called for every merged value
+    if value.__class__ in SIZED:  # exact types first: called for every merged value
         return not value
     return value == "" or value == [] or value == {}
 
@@ -152,8 +161,13 @@ def unwrap_json(record: Record) -> Record:
             if current is data and key in VERBATIM:
                 continue
             value = current[key]
-            if value.__class__ is str and value != "null" and not _looks_like_json(value):
-                continue  # plain text, most values: nothing to decode
+            kind = value.__class__
+            if kind is str:
+                first = value[:1]
+                if value != "null" and (first not in JSON_OPENERS and not first.isspace() or not _looks_like_json(value)):
+                    continue  # plain text, most values: _looks_like_json's first test inlined
+            elif kind is not dict and not isinstance(value, (str, dict)):
+                continue  # numbers, None, lists: nothing below decodes them
             name = f"{prefix}{key}"
             if isinstance(value, dict) and _has_json(value):
                 current[key] = dict(value)
@@ -178,8 +192,9 @@ def unwrap_json(record: Record) -> Record:
             if _is_record(decoded) or key in RECORD_FIELDS:
                 del current[key]
                 if isinstance(decoded, dict):
-                    inner = dict(decoded)
-                    queue.append((f"{name}.", inner))
+                    inner = decoded  # just made by orjson: this pass's own
+                    if layers > 1 or MAY_HOLD_JSON.search(value):
+                        queue.append((f"{name}.", inner))
                     witnesses.append(Witness(name, inner))
                 elif not _is_empty(decoded) and current is data:
                     data["extra"] = {**(data.get("extra") or {}), key: decoded}
@@ -194,13 +209,20 @@ def unwrap_json(record: Record) -> Record:
     for w in witnesses[len(record.witnesses):]:
         rest: dict[str, Any] = {}
         for key, value in w.data.items():
-            if _is_empty(value):
-                continue
+            kind = value.__class__
+            if (not value) if kind in SIZED else (kind not in NUMBERS and _is_empty(value)):
+                continue  # _is_empty, inlined: numbers are never empty
             if key in RECORD_FIELDS:
                 rest[key] = value
                 continue
             before = data.get(key)
-            data[key], differs = merge_witness(before, value)
+            kind = before.__class__
+            if kind in NUMBERS or (kind is str and before):  # merge_witness with a filled scalar, inlined
+                if before != value:
+                    rest[key] = value
+                continue
+            # merge_witness(None, value) is (value, None)
+            data[key], differs = (value, None) if before is None else merge_witness(before, value)
             if data[key] != before:
                 reasons[key] = f"filled from {w.source}"
             if differs is not None:

@@ -1,0 +1,168 @@
+"""The fast paths of unwrap_json and repair_text give the slow paths' answers.
+
+Each fast path decides from a cheap test that the slow path would change nothing; these tests
+draw texts rich in the characters the tests look at and check the decision against the slow path.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import ftfy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import metaclean.passes.repair_text  # noqa: F401  (the package exports the pass under the same name)
+import metaclean.passes.unwrap  # noqa: F401
+
+rt = sys.modules["metaclean.passes.repair_text"]
+unwrap = sys.modules["metaclean.passes.unwrap"]
+
+# Pieces the fixes and their tests look at: entities, tags, mojibake, CJK bytes, invisible
+# characters, every kind of whitespace, name damage.
+PIECES = [
+    "a", "Zo", "é", "—", "“", "’", "Ã", "©", "â€", "™", "Â", "\xa0", "\x85", "\x93", "Ò", "Á", "À", "Ê", "°",
+    "&amp;", "&#8217;", "&", "AT&T", "<i>", "</i>", "<p>", "<x>", "<!-- c -->", "<", "研究", "浼", "鍦", "锟斤拷",
+    "\ufffd", "\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\x07", "\x1c", "\x1b[31m", " ", "  ", "\n",
+    "\n\n\n", "\t", "\r\n", "\u2028", "\u2029", "\u3000", "\u2009", "Mart n", "J?rg", "van der", "Ω", "Д",
+]
+TEXT = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
+LONG_TEXT = st.lists(st.sampled_from(PIECES), min_size=40, max_size=120).map("".join)
+
+
+def _all_steps(text: str, multiline: bool, layout: bool) -> frozenset[str]:
+    return rt.ALL_STEPS
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, LONG_TEXT), st.booleans(), st.booleans())
+def test_unasked_fixes_change_nothing(text: str, multiline: bool, names: bool) -> None:
+    """Running every fix every round gives what running the scanned ones gives (the scan's premise,
+    on which its cutoff and the pass's whole-string fast path rest)."""
+    scanned = rt.repair_string(text, multiline=multiline, names=names)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rt, "_scan", _all_steps)
+        assert rt.repair_string(text, multiline=multiline, names=names) == scanned
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, LONG_TEXT), st.booleans())
+def test_string_fast_path(text: str, multiline: bool) -> None:
+    if rt._asks_nothing(text, multiline):
+        assert rt.repair_string(text, multiline=multiline) == rt.Repair(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_name_damage_hint(text: str) -> None:
+    if not rt.NAME_DAMAGE_HINT.search(text):
+        assert not rt.LOST_LETTER.search(text) and not rt.QUESTION_LETTER.search(text)
+
+
+ORIGINAL_LINE_WS = re.compile(r"\s{2,}|[\t\n\r\v\f\x85\u2028\u2029]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_line_ws_as_written_first(text: str) -> None:
+    assert rt.LINE_WS.sub(" ", text) == ORIGINAL_LINE_WS.sub(" ", text)
+
+
+# --- unwrap_json: an inner copy's JSON text tells whether walking it can find anything ---------
+
+OPENING = st.sampled_from(["", " ", "\n", "\u3000", "{", "[", '"', "null", "{\"a\": 1}", "[1]", "x", ":", '\\',
+                           " {", "\n{", "\t[", "\u3000{", '"{', '"[', '"\\'])
+STRING = st.tuples(OPENING, st.text(alphabet='ab :"{[\\\n', max_size=6)).map("".join)
+VALUE = st.recursive(st.one_of(st.none(), st.integers(), STRING),
+                     lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                             st.dictionaries(st.text(alphabet='ab:" ', max_size=4), inner, max_size=3)),
+                     max_leaves=8)
+
+
+def _walk_would_act(value: object) -> bool:
+    """Would the unwrap_json loop act on a value in this object: decode a string, drop a "null"?"""
+    if not isinstance(value, dict):
+        return False
+    return any(v == "null" or (isinstance(v, str) and unwrap._looks_like_json(v)) or _walk_would_act(v)
+               for v in value.values())
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(st.text(alphabet='ab:" ', max_size=4), VALUE, max_size=5), st.booleans(),
+       st.sampled_from([None, 0, 2]), st.sampled_from([(", ", ": "), (",", ":"), (" , ", " :\n ")]))
+def test_inner_copy_needs_no_walk(data: dict, ascii_only: bool, indent: int | None, separators: tuple) -> None:
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, separators=separators)
+    if unwrap.MAY_HOLD_JSON.search(text) is None:
+        assert not _walk_would_act(data)
+
+
+ASCII_PIECES = [p for p in PIECES if p.isascii()] + ["\x00", "\x7f", "\x0b", "\x0c", "\x1f", "x y", "&x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, st.lists(st.sampled_from(ASCII_PIECES), max_size=16).map("".join)), st.booleans())
+def test_asks_nothing_without_regex_for_ascii(text: str, multiline: bool) -> None:
+    """The ASCII shortcut may send a clean text the slow way (a line break), never a dirty one the fast way."""
+    by_regex = rt.ASKING_TRIGGER.search(text) is None and not rt._needs_layout(text, multiline)
+    assert rt._asks_nothing(text, multiline) <= by_regex
+
+
+ORIGINAL_INVISIBLE = re.compile(
+    "[\u200b\u2060\ufeff\u00ad\u206a-\u206f\ufff9-\ufffb\x00-\x08\x0e-\x1f\x7f]"
+    "|(?<![^\x00-\x7f])[\u200c\u200d]+(?![^\x00-\x7f])"
+)
+ZERO_WIDTHS = st.lists(st.sampled_from(["a", "é", "研", "\u200c", "\u200d", "\u200b", "\x07", " "]), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, ZERO_WIDTHS))
+def test_invisible_as_written_first(text: str) -> None:
+    found = [(m.span(), m.group()) for m in rt.INVISIBLE.finditer(text)]
+    assert found == [(m.span(), m.group()) for m in ORIGINAL_INVISIBLE.finditer(text)]
+
+
+# --- ftfy without its last, idle round --------------------------------------------------------
+
+FTFY_CASES = Path(__file__).parents[1].parent / "shared" / "data" / "ftfy-test-cases"
+WORDS = ["Jos\u00e9", "“quoted”", "l’été", "Müller", "naïve", "—", "\u00a0", "œuvre", "Ωmega", "Дом", "日本", "x"]
+
+
+def _damaged(words: list[str], codec: str, times: int) -> str:
+    text = " ".join(words)
+    for _ in range(times):
+        text = text.encode("utf-8").decode(codec, "replace")
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+       st.sampled_from(["sloppy-windows-1252", "latin-1", "sloppy-windows-1250", "macroman", "cp437"]),
+       st.integers(1, 3), st.sampled_from(["", "\x80", "\ud800", "\x9d"]))
+def test_ftfy_fix_is_fix_and_explain(words: list[str], codec: str, times: int, extra: str) -> None:
+    line = _damaged(words, codec, times) + extra
+    assert rt._ftfy_fix(line) == tuple(ftfy.fix_and_explain(line, rt.FTFY_CONFIG))
+
+
+def test_ftfy_fix_is_fix_and_explain_on_ftfys_corpus() -> None:
+    if not FTFY_CASES.is_dir():
+        pytest.skip(f"ftfy test cases not found at {FTFY_CASES}")
+    for path in sorted(FTFY_CASES.glob("*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            for line in case["original"].split("\n"):
+                assert rt._ftfy_fix(line) == tuple(ftfy.fix_and_explain(line, rt.FTFY_CONFIG)), case["label"]
+
+
+PAIRS = st.tuples(st.sampled_from(sorted(set("".join(rt.UTF8_LEADS.values())) | rt.LEGACY_HIGH)),
+                  st.sampled_from(sorted(set("".join(rt.UTF8_CONTINUATIONS.values())) | rt.LEGACY_HIGH) + [" ", "?"])
+                  ).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS), max_size=20).map("".join), st.booleans())
+def test_asking_triggers_ask_what_all_triggers_ask(text: str, multiline: bool) -> None:
+    """With layout, _scan visits only the triggers that ask; without, all of them: the same steps."""
+    if len(rt.TRIGGER.findall(text)) <= rt.MAX_TRIGGERS:
+        assert rt._scan(text, multiline, True) - {"whitespace"} == rt._scan(text, multiline, False)
