@@ -43,6 +43,7 @@ SKELETON_DROP = re.compile(r"[\s?/]+")
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？"}
 PUNCT = re.compile(r" ?([,:;?]) ?")
 PAREN_PAIR = re.compile(r"\(([^()]*)\)")
+DIGITS = re.compile(r"\d+")
 DIGITS_BEFORE_CJK = re.compile(f"\\d+(?=[{CJK}{CJK_CLOSE}])")
 
 #: A Latin run is replaced only by a source span at least this similar (difflib ratio on the
@@ -53,6 +54,10 @@ MIN_LEAD = 0.1
 #: How much less similar a longer or shorter cut of the best place may be and still be chosen
 #: because its length fits the run better.
 CUT_TOLERANCE = 0.08
+#: A garble changes a letter or two (``Az æ rbaycana``, ``op. city``): a repair may change at most
+#: this share of the run's letters (and at least 2), and never drops a number (a note's ``107``;
+#: a garbled one, ``3000 million`` for ``30 Milyon``, is repaired).
+MAX_EDIT_SHARE = 0.1
 #: Runs with fewer letters than this are too short to match safely (``pp``, ``W``, ``QF``).
 MIN_LETTERS = 4
 #: Longer runs are sentences the translator left untranslated, not names or titles to restore.
@@ -231,6 +236,22 @@ def _best_source(run: Span, s_text: str, lo: int, hi: int) -> tuple[str, float, 
     return best_text, best, second
 
 
+def _garble_sized(old: str, new: str) -> bool:
+    """Return True when ``new`` differs from ``old`` as a garble does: a few letters, no number lost.
+
+    >>> _garble_sized("Az æ rbaycana", "Azərbaycana"), _garble_sized("Baku Azerbaijan", "and Azerbaijan")
+    (True, False)
+    >>> _garble_sized("op. cit107", "op. cit.")
+    False
+    """
+    if len(DIGITS.findall(new)) < len(DIGITS.findall(old)):  # a garbled number is fixed, not dropped
+        return False
+    a, b = _skeleton(old), _skeleton(new)
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    edits = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
+    return edits <= max(2, MAX_EDIT_SHARE * len(a))
+
+
 def _latin_repairs(t_text: str, s_text: str, extra: list[Anchor], where: str) -> list[Repair]:
     """Find the translation's Latin runs that the source proves garbled, and their repairs.
 
@@ -250,7 +271,7 @@ def _latin_repairs(t_text: str, s_text: str, extra: list[Anchor], where: str) ->
         if found is None:
             continue
         new, ratio, second = found
-        if ratio - second < MIN_LEAD or new == run.text:
+        if ratio - second < MIN_LEAD or new == run.text or not _garble_sized(run.text, new):
             continue
         why = f"{run.text!r} -> {new!r}: the source {where} has {new!r} (similarity {ratio:.2f}, next {second:.2f})"
         repairs.append(Repair(run, new, why))
