@@ -96,3 +96,55 @@ def test_journal_fields_come_in_their_order(data) -> None:
     known = ["name", "volume", "issue", "pages", "impact_factor"]
     keys = [k for k in normalize_journal(data)[0] if k in known]
     assert keys == sorted(keys, key=known.index)
+
+
+# Round 2: author keys, the strong-separator split and the no-duplicate path of _dedupe_authors.
+from metaclean.passes import normalize as _normalize  # noqa: E402
+
+
+@given(AUTHOR_TEXT)
+def test_author_key_ascii_is_the_regex(name: str) -> None:
+    assert _normalize.author_key(name) == _normalize.AUTHOR_KEY.sub("", _nfkc_casefold(name))
+
+
+SEP_TEXT = st.lists(PIECES | st.sampled_from([";", "；", "、", "，", "|", " ; ", "\u3000|\u3000"]), max_size=12).map("".join)
+
+
+@given(SEP_TEXT | st.text(max_size=30))
+def test_strong_split_is_the_regex_split(text: str) -> None:
+    text = text.strip()
+    if ends_et_al(text):
+        text = AUTHOR_ET_AL.sub("", text)
+    fast = [c.strip() for c in _normalize.AUTHOR_STRONG_SEP_CHAR.split(text)]
+    assert fast == _normalize.AUTHOR_STRONG_SEP.split(text)
+
+
+def _dedupe_authors_slow(entries: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    by_key: dict[str, list[dict]] = {}
+    for entry in entries:
+        key = _normalize.author_key(entry["name"])
+        if not key:
+            continue
+        same = [e for e in by_key[key] if None in (_normalize._author_id(e), _normalize._author_id(entry))
+                or _normalize._author_id(e) == _normalize._author_id(entry)] if key in by_key else None
+        if same:
+            for k, v in entry.items():
+                same[0].setdefault(k, v)
+            continue
+        entry = dict(entry)
+        by_key.setdefault(key, []).append(entry)
+        out.append(entry)
+    return out
+
+
+AUTHOR_ENTRIES = st.lists(st.fixed_dictionaries(
+    {"name": st.sampled_from(["Ann Lee", "ann lee", "A. Lee", "Bo", "", "-", "Łukasz", "ＡＮＮ ＬＥＥ"])},
+    optional={"ORCID": st.sampled_from(["1", "2", ""]), "x": st.integers(0, 2)}), max_size=5)
+
+
+@given(AUTHOR_ENTRIES)
+def test_dedupe_authors_fast_path_is_the_loop(entries: list[dict]) -> None:
+    before = [dict(e) for e in entries]
+    assert _normalize._dedupe_authors(entries) == _dedupe_authors_slow([dict(e) for e in entries])
+    assert entries == before  # never mutated
