@@ -119,25 +119,6 @@ def test_strong_split_is_the_regex_split(text: str) -> None:
     assert fast == _normalize.AUTHOR_STRONG_SEP.split(text)
 
 
-def _dedupe_authors_slow(entries: list[dict]) -> list[dict]:
-    out: list[dict] = []
-    by_key: dict[str, list[dict]] = {}
-    for entry in entries:
-        key = _normalize.author_key(entry["name"])
-        if not key:
-            continue
-        same = [e for e in by_key[key] if None in (_normalize._author_id(e), _normalize._author_id(entry))
-                or _normalize._author_id(e) == _normalize._author_id(entry)] if key in by_key else None
-        if same:
-            for k, v in entry.items():
-                same[0].setdefault(k, v)
-            continue
-        entry = dict(entry)
-        by_key.setdefault(key, []).append(entry)
-        out.append(entry)
-    return out
-
-
 AUTHOR_ENTRIES = st.lists(st.fixed_dictionaries(
     {"name": st.sampled_from(["Ann Lee", "ann lee", "A. Lee", "Bo", "", "-", "Łukasz", "ＡＮＮ ＬＥＥ"])},
     optional={"ORCID": st.sampled_from(["1", "2", ""]), "x": st.integers(0, 2)}), max_size=5)
@@ -146,5 +127,24 @@ AUTHOR_ENTRIES = st.lists(st.fixed_dictionaries(
 @given(AUTHOR_ENTRIES)
 def test_dedupe_authors_fast_path_is_the_loop(entries: list[dict]) -> None:
     before = [dict(e) for e in entries]
-    assert _normalize._dedupe_authors(entries) == _dedupe_authors_slow([dict(e) for e in entries])
+    assert _normalize._dedupe_authors(entries) == _normalize._merge_authors(
+        [dict(e) for e in entries], [_normalize.author_key(e["name"]) for e in entries])
     assert entries == before  # never mutated
+
+
+TOP_KEYS = st.sampled_from([*ORDER, "zz", "aa", "Zz"])
+PART_KEYS = st.sampled_from([*TRANSLATION_ORDER, "zz", "aa"])
+TRANSLATIONS = st.dictionaries(st.sampled_from(["zh", "en"]), st.dictionaries(PART_KEYS, st.integers(), max_size=5)
+                               | st.integers(), max_size=2) | st.integers()
+ORDERABLE = st.tuples(st.dictionaries(TOP_KEYS, st.integers(), max_size=8), st.none() | TRANSLATIONS).map(
+    lambda pair: pair[0] if pair[1] is None else {**pair[0], "translations": pair[1]})
+
+
+@given(ORDERABLE)
+def test_is_ordered_says_ordered_keeps_the_order(data: dict) -> None:
+    from metaclean.schema import is_ordered
+    again = ordered(data)
+    same = list(again) == list(data) and all(
+        list(v) == list(data["translations"][k]) for k, v in again["translations"].items() if isinstance(v, dict)
+    ) if isinstance(again.get("translations"), dict) else list(again) == list(data)
+    assert is_ordered(data) == same

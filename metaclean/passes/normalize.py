@@ -450,7 +450,12 @@ def normalize_authors(value: Any) -> list[dict]:
 def _dedupe_authors(entries: list[dict]) -> list[dict]:
     keys = [author_key(entry["name"]) for entry in entries]
     if "" not in keys and len(set(keys)) == len(keys):  # the common case: every entry stays, none merges
-        return list(entries)  # entries are never mutated, here or below, so they can be shared
+        return list(entries)  # entries are never mutated, here or in _merge_authors, so they can be shared
+    return _merge_authors(entries, keys)
+
+
+def _merge_authors(entries: list[dict], keys: list[str]) -> list[dict]:
+    """Return the entries with a key, each author once: a later entry of one name and id fills the first's gaps."""
     out: list[dict] = []
     by_key: dict[str, list[dict]] = {}
     for entry, key in zip(entries, keys):
