@@ -79,6 +79,35 @@ def _sorted(data: Mapping[str, Any], order: Mapping[str, int], ranked: list[str]
     return out
 
 
+def _in_order(data: Mapping[str, Any], order: Mapping[str, int]) -> bool:
+    """Return True when ``_sorted`` would keep ``data``'s own key order: known keys by rank, then the others by name."""
+    rank, unknown = -1, None
+    for key in data:
+        if (r := order.get(key)) is None:
+            if unknown is not None and key < unknown:
+                return False
+            unknown = key
+        elif unknown is not None or r < rank:
+            return False
+        else:
+            rank = r
+    return True
+
+
+def is_ordered(data: Mapping[str, Any]) -> bool:
+    """Return True when ``ordered(data)`` has the keys of ``data`` in their order, at the top and in each translation.
+
+    >>> is_ordered({"title": "T", "doi": "10.1/x", "zzz": 1}), is_ordered({"doi": "10.1/x", "title": "T"})
+    (True, False)
+    """
+    if not _in_order(data, ORDER):
+        return False
+    translations = data.get("translations")
+    if isinstance(translations, dict) and all(isinstance(v, dict) for v in translations.values()):
+        return all(_in_order(parts, TRANSLATION_ORDER) for parts in translations.values())
+    return True
+
+
 def ordered(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``data`` with its keys in schema order; keys the schema does not know come last, sorted.
 

@@ -96,3 +96,55 @@ def test_journal_fields_come_in_their_order(data) -> None:
     known = ["name", "volume", "issue", "pages", "impact_factor"]
     keys = [k for k in normalize_journal(data)[0] if k in known]
     assert keys == sorted(keys, key=known.index)
+
+
+# Round 2: author keys, the strong-separator split and the no-duplicate path of _dedupe_authors.
+from metaclean.passes import normalize as _normalize  # noqa: E402
+
+
+@given(AUTHOR_TEXT)
+def test_author_key_ascii_is_the_regex(name: str) -> None:
+    assert _normalize.author_key(name) == _normalize.AUTHOR_KEY.sub("", _nfkc_casefold(name))
+
+
+SEP_TEXT = st.lists(PIECES | st.sampled_from([";", "；", "、", "，", "|", " ; ", "\u3000|\u3000"]), max_size=12).map("".join)
+
+
+@given(SEP_TEXT | st.text(max_size=30))
+def test_strong_split_is_the_regex_split(text: str) -> None:
+    text = text.strip()
+    if ends_et_al(text):
+        text = AUTHOR_ET_AL.sub("", text)
+    fast = [c.strip() for c in _normalize.AUTHOR_STRONG_SEP_CHAR.split(text)]
+    assert fast == _normalize.AUTHOR_STRONG_SEP.split(text)
+
+
+AUTHOR_ENTRIES = st.lists(st.fixed_dictionaries(
+    {"name": st.sampled_from(["Ann Lee", "ann lee", "A. Lee", "Bo", "", "-", "Łukasz", "ＡＮＮ ＬＥＥ"])},
+    optional={"ORCID": st.sampled_from(["1", "2", ""]), "x": st.integers(0, 2)}), max_size=5)
+
+
+@given(AUTHOR_ENTRIES)
+def test_dedupe_authors_fast_path_is_the_loop(entries: list[dict]) -> None:
+    before = [dict(e) for e in entries]
+    assert _normalize._dedupe_authors(entries) == _normalize._merge_authors(
+        [dict(e) for e in entries], [_normalize.author_key(e["name"]) for e in entries])
+    assert entries == before  # never mutated
+
+
+TOP_KEYS = st.sampled_from([*ORDER, "zz", "aa", "Zz"])
+PART_KEYS = st.sampled_from([*TRANSLATION_ORDER, "zz", "aa"])
+TRANSLATIONS = st.dictionaries(st.sampled_from(["zh", "en"]), st.dictionaries(PART_KEYS, st.integers(), max_size=5)
+                               | st.integers(), max_size=2) | st.integers()
+ORDERABLE = st.tuples(st.dictionaries(TOP_KEYS, st.integers(), max_size=8), st.none() | TRANSLATIONS).map(
+    lambda pair: pair[0] if pair[1] is None else {**pair[0], "translations": pair[1]})
+
+
+@given(ORDERABLE)
+def test_is_ordered_says_ordered_keeps_the_order(data: dict) -> None:
+    from metaclean.schema import is_ordered
+    again = ordered(data)
+    same = list(again) == list(data) and all(
+        list(v) == list(data["translations"][k]) for k, v in again["translations"].items() if isinstance(v, dict)
+    ) if isinstance(again.get("translations"), dict) else list(again) == list(data)
+    assert is_ordered(data) == same

@@ -6,7 +6,7 @@ from typing import Any, Container, Mapping
 
 from metaclean.passes.normalize import fold, is_empty, normalize_fields
 from metaclean.record import Record
-from metaclean.schema import ordered
+from metaclean.schema import is_ordered, ordered
 
 LETTER = re.compile(r"[^\W\d_]")
 
@@ -183,6 +183,8 @@ def finish(record: Record) -> dict:
 
     After a full run there is nothing left over; with passes skipped, nothing is lost either.
     """
+    if not record.witnesses and not record.page and is_ordered(record.data):  # dedupe_fields ordered it
+        return dict(record.data)
     data = dict(record.data)
     if record.witnesses or record.page:
         extra = _extra(data)

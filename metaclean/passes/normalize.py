@@ -24,6 +24,7 @@ ARXIV_VOLUME = re.compile(r"^\s*abs/(\S+)\s*$", re.I)  # S2 writes an arXiv id a
 PMID = re.compile(r"^\s*(?:pmid:?\s*)?(\d{1,9})\s*$", re.I)
 PMCID = re.compile(r"^\s*(?:pmcid:?\s*)?(?:pmc)?\s*(\d{1,9})\s*$", re.I)
 NUMBER = re.compile(r"^\s*[+-]?\d[\d,\s]*(?:\.\d+)?\s*$")
+NUMBER_SEPARATORS = re.compile(r"[,\s]")
 VOLUME_ISSUE = re.compile(
     r"^\s*(?:vol(?:ume)?\.?\s*)?(\d+)\s*(?:[\s(,/:]|(?=no|iss|nr))\s*(?:(?:no|issue|iss|nr|n)\.?\s*)?(\d+)\s*\)?\s*$",
     re.I)
@@ -34,12 +35,17 @@ PLACEHOLDERS = frozenset({"0", "-", "--", "n/a", "na", "none", "null", "unknown"
 
 # Author lists: ';' and CJK separators always separate; ',' separates unless names are "Last, First".
 AUTHOR_STRONG_SEP = re.compile(r"\s*(?:;|；|、|，|\|)\s*")
+# Its separators alone: splitting on them and stripping each chunk is the same split for a text with no
+# space at either end (str.strip and \s agree on what a space is), without trying \s* at every position.
+AUTHOR_STRONG_SEP_CHAR = re.compile(r"[;；、，|]")
 AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
 # Spanish "y" and Portuguese "e" also join surnames (Ortega y Gasset, Sousa e Silva): they separate
 # two authors only when both sides are names of two words or more.
 AUTHOR_AND_ROMANCE = re.compile(r"\s+(?:y|e)\s+")
 AUTHOR_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s+al\b\.?\s*$|\s*,?\s*等\s*$", re.I)
 AUTHOR_KEY = re.compile(r"[\W_]+")
+# For ASCII text, [\W_] is every character but a letter or a digit: bytes.translate deletes them at once.
+ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 # Keys that name an author in an object: S2/CSL, then given/family pairs (Crossref, PubMed, others).
 AUTHOR_NAME_KEYS = ("name", "literal", "fullName", "full_name", "display_name", "CollectiveName")
 AUTHOR_NAME_PAIRS = (("given", "family"), ("ForeName", "LastName"), ("Initials", "LastName"),
@@ -191,7 +197,7 @@ def to_int(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and NUMBER.match(value) and "." not in value:
-        return int(re.sub(r"[,\s]", "", value))
+        return int(NUMBER_SEPARATORS.sub("", value))
     return None
 
 
@@ -216,7 +222,7 @@ def to_number(value: Any) -> int | float | None:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str) and NUMBER.match(value):
-        text = re.sub(r"[,\s]", "", value)
+        text = NUMBER_SEPARATORS.sub("", value)
         return float(text) if "." in text else int(text)
     return None
 
@@ -377,7 +383,7 @@ def split_authors(value: Any) -> list[str]:
     if not isinstance(value, str) or not value.strip():
         return []
     text = value.strip()
-    chunks = AUTHOR_STRONG_SEP.split(AUTHOR_ET_AL.sub("", text) if ends_et_al(text) else text)
+    chunks = [c.strip() for c in AUTHOR_STRONG_SEP_CHAR.split(AUTHOR_ET_AL.sub("", text) if ends_et_al(text) else text)]
     # With ";" between authors, one comma inside an author is "Last, First".
     inverted = (len(chunks) >= 2 and "," in text  # no chunk has a comma the text does not
                 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks))
@@ -396,7 +402,13 @@ def split_authors(value: Any) -> list[str]:
 
 
 def author_key(name: str) -> str:
-    """Return the key under which two spellings of a name are the same author."""
+    """Return the key under which two spellings of a name are the same author.
+
+    >>> author_key("Ann-Marie O'Neil"), author_key("Łukasz Ledziński")
+    ('annmarieoneil', 'łukaszledziński')
+    """
+    if name.isascii():  # NFKC-casefold of ASCII is lower() (_nfkc_casefold)
+        return name.lower().encode().translate(None, ASCII_NOT_ALNUM).decode()
     return AUTHOR_KEY.sub("", _nfkc_casefold(name))
 
 
@@ -436,10 +448,17 @@ def normalize_authors(value: Any) -> list[dict]:
 
 
 def _dedupe_authors(entries: list[dict]) -> list[dict]:
+    keys = [author_key(entry["name"]) for entry in entries]
+    if "" not in keys and len(set(keys)) == len(keys):  # the common case: every entry stays, none merges
+        return list(entries)  # entries are never mutated, here or in _merge_authors, so they can be shared
+    return _merge_authors(entries, keys)
+
+
+def _merge_authors(entries: list[dict], keys: list[str]) -> list[dict]:
+    """Return the entries with a key, each author once: a later entry of one name and id fills the first's gaps."""
     out: list[dict] = []
     by_key: dict[str, list[dict]] = {}
-    for entry in entries:
-        key = author_key(entry["name"])
+    for entry, key in zip(entries, keys):
         if not key:
             continue
         same = [e for e in by_key[key] if None in (_author_id(e), _author_id(entry))
@@ -673,8 +692,11 @@ def _flatten_ids(data: Mapping[str, Any], source: dict[str, Any],
 
     DOI joins the DOI candidates (as ``externalIds.DOI``); PubMed, PubMedCentral and ArXiv are
     ids (``externalIds.PubMed`` -> ``pmid``); ids the schema has no field for (CorpusId, DBLP,
-    MAG) go to ``source`` in snake case (``corpus_id``).
+    MAG) go to ``source`` in snake case (``corpus_id``). A record without them is its own view,
+    not copied (the caller copies before it adds to it).
     """
+    if not any(isinstance(data.get(container), dict) for container in ID_CONTAINERS):
+        return data, ID_KEYS  # type: ignore[return-value]
     view = dict(data)
     ids = dict(ID_KEYS)
     for container in ID_CONTAINERS:
@@ -755,6 +777,8 @@ def normalize_fields(record: Record) -> Record:
     out["keywords"] = _keywords(keywords) if keywords else None
     journal, leftovers = normalize_journal(data)
     if (m := ARXIV_VOLUME.match(str(journal.get("volume", "")))) and normalize_arxiv(m.group(1)):
+        if view is data:  # not copied by _flatten_ids
+            view, ids = dict(data), dict(ids)
         view["journal.volume"] = m.group(1)
         ids["journal.volume"] = "arxiv"
         del journal["volume"]
@@ -777,8 +801,7 @@ def normalize_fields(record: Record) -> Record:
     count = _first(data, COUNT_KEYS, to_count, extra)
     out["citation_count"] = count
     for key, target in RENAMED.items():
-        if key in data:
-            value = data[key]
+        if (value := data.get(key)) is not None and not is_empty(value):  # an empty value lands nowhere
             if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
                 rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
                 if rest:
@@ -793,7 +816,7 @@ def normalize_fields(record: Record) -> Record:
             if not is_empty(value):
                 _put(out, target, value, extra, key)
     for key, value in view.items():
-        if key in CONSUMED or is_empty(value):
+        if key in CONSUMED or value is None or is_empty(value):
             continue
         if key in SOURCE_KEYS:
             _put(source, SOURCE_KEYS[key], value, extra, key)
@@ -815,7 +838,9 @@ def normalize_fields(record: Record) -> Record:
     if normalize_arxiv(out["doi"] or "") and is_empty(out.get("arxiv")):
         out["arxiv"] = normalize_arxiv(out["doi"])
     out["source"], out["rankings"], out["extra"] = source, rankings, extra
-    new = {k: v for k, v in out.items() if v is not None and not is_empty(v)}
+    # is_empty inlined for the common kinds: text, lists and objects (~30 values a record)
+    new = {k: v for k, v in out.items() if v is not None and (
+        v.strip() if (kind := v.__class__) is str else v if kind is dict or kind is list else not is_empty(v))}
     if isinstance(data.get("citationCount"), str) and count is None:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if truncated:
