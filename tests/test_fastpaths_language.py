@@ -182,6 +182,7 @@ def test_plainly_english_titles(monkeypatch: pytest.MonkeyPatch, title: str) -> 
         "Uso de ChatGPT como herramienta en las aulas de clase",
         "Over de ethiek van kunstmatige intelligentie in het onderwijs",  # "over" is Dutch too
         "Was ist das Problem an der Maschine",  # "an" is German too
+        "Robots: hype of hoop",  # "of" is Dutch too: one English word must be only English
         "La revolution de la machine on line",
         "A Nova Eletricidade: Aplica\u00e7\u00f5es - The New Electricity and Trends",  # letters outside ASCII
         "Intuition and Ingenuity: G\u00f6del on Turing\u2019s Error",  # a letter outside ASCII
