@@ -205,3 +205,23 @@ def test_ascii_letters_means_no_other_letter(text: str) -> None:
 def test_may_be_cjk_is_false_only_for_text_that_is_not_cjk(text: str) -> None:
     if not script.may_be_cjk(text):
         assert not script.is_cjk_text(text)
+
+
+def test_english_prose_is_what_the_model_reads_as_english_on_s2() -> None:
+    rows = [json.loads(line) for line in need(S2).read_text(encoding="utf-8").splitlines() if line.strip()]
+    samples = {r["abstract"][:lang.ABSTRACT_SAMPLE] for r in rows if r.get("abstract")}
+    taken = [s for s in samples if lang.english_prose(s)]
+    assert len(taken) > 500
+    guesses = [lang.guess_language(s) for s in taken]
+    assert [s for s, g in zip(taken, guesses) if g is None or g.language != "en" or g.margin < lang.MIN_MARGIN] == []
+
+
+@pytest.mark.parametrize("text", [
+    "A provocativa comparação entre IA e eletricidade, feita pelo cientista da computação Andrew Ng, resume a "
+    "profunda transformação que os recentes avanços trouxeram para the world and the people",
+    "La inteligencia artificial es una de las tecnologias que mas ha cambiado la forma en que los seres humanos "
+    "trabajan, the end and the beginning with the data",
+    "We study the models and the data.",  # too short to say
+])
+def test_not_english_prose(text: str) -> None:
+    assert not lang.english_prose(text)
