@@ -15,13 +15,22 @@ LETTER_RUN = re.compile(LETTER.pattern + "+")
 CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
 
 
+def may_be_cjk(text: str) -> bool:
+    """Return False when ``text`` holds no Han, kana or Hangul at all (then ``is_cjk_text`` is False too).
+
+    >>> may_be_cjk("Iran’s diplomacy"), may_be_cjk("伊朗 Iran")
+    (False, True)
+    """
+    return not text.isascii() and CJK.search(text) is not None
+
+
 def cjk_share(text: str) -> float:
     """Return the share of the letters of ``text`` that are Han, kana or Hangul.
 
     >>> cjk_share("伊朗 Ir")
     0.5
     """
-    if text.isascii() or not CJK.search(text):
+    if not may_be_cjk(text):
         return 0.0
     letters = sum(map(len, LETTER_RUN.findall(text)))
     return sum(map(len, CJK_RUN.findall(text))) / letters if letters else 0.0

@@ -1,9 +1,11 @@
 """The fast paths of language and script detection give the answers of the slow ones they replace."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from conftest import SHARED, need
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +141,87 @@ def test_split_notes_finds_the_numbers_it_found(body: str) -> None:
     if m:
         runs = [(int(c[0]), c.span()) for c in anatomy.DIGITS.finditer(body, m.end()) if c.end() - c.start() <= 4]
         assert runs == [(int(c[0]), c.span()) for c in OLD_NOTE_NUMBER.finditer(body, m.end())]
+
+
+# --- English titles without the model, CJK without counting ----------------------------------
+
+S2 = SHARED / "data" / "s2-papers.jsonl"
+
+
+def _without_fast_path(monkeypatch: pytest.MonkeyPatch, title: str, abstract: str) -> str | None:
+    with monkeypatch.context() as m:
+        m.setattr(lang, "plainly_english", lambda title: False)
+        return lang.detect_record_language(title, abstract)
+
+
+def test_plainly_english_answers_as_the_model_on_s2(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [json.loads(line) for line in need(S2).read_text(encoding="utf-8").splitlines() if line.strip()]
+    fast = [(r["title"], r.get("abstract") or "") for r in rows if r.get("title") and lang.plainly_english(r["title"])]
+    assert len(fast) > 500
+    wrong = [t for t, a in fast if _without_fast_path(monkeypatch, t, a) != "en"]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Natural Language Processing in the Legal Domain",  # one function word, common words only
+        "Augmenting Human Selves Through Artificial Agents \u2013 Lessons From the Brain",  # three
+        "Data Worlds \u2014 An Introduction: the Case of\u00a0Archives",  # dashes and spaces are not letters
+        "Why Linguistics Will Thrive in the 21st Century \u2014 A Reply to Piantadosi (2023)",
+    ],
+)
+def test_plainly_english_titles(monkeypatch: pytest.MonkeyPatch, title: str) -> None:
+    assert lang.plainly_english(title)
+    assert _without_fast_path(monkeypatch, title, "") == "en"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Uso de ChatGPT como herramienta en las aulas de clase",
+        "Over de ethiek van kunstmatige intelligentie in het onderwijs",  # "over" is Dutch too
+        "Was ist das Problem an der Maschine",  # "an" is German too
+        "Robots: hype of hoop",  # "of" is Dutch too: one English word must be only English
+        "La revolution de la machine on line",
+        "A Nova Eletricidade: Aplica\u00e7\u00f5es - The New Electricity and Trends",  # letters outside ASCII
+        "Intuition and Ingenuity: G\u00f6del on Turing\u2019s Error",  # a letter outside ASCII
+        "AI in society",  # too short
+    ],
+)
+def test_not_plainly_english(title: str) -> None:
+    assert not lang.plainly_english(title)
+
+
+@SETTINGS
+@given(st.text())
+def test_ascii_letters_means_no_other_letter(text: str) -> None:
+    if lang._ascii_letters(text):
+        assert not any(c.isalnum() and not c.isascii() for c in text)
+
+
+@SETTINGS
+@given(st.one_of(CJKISH, st.text(max_size=60)))
+def test_may_be_cjk_is_false_only_for_text_that_is_not_cjk(text: str) -> None:
+    if not script.may_be_cjk(text):
+        assert not script.is_cjk_text(text)
+
+
+def test_english_prose_is_what_the_model_reads_as_english_on_s2() -> None:
+    rows = [json.loads(line) for line in need(S2).read_text(encoding="utf-8").splitlines() if line.strip()]
+    samples = {r["abstract"][:lang.ABSTRACT_SAMPLE] for r in rows if r.get("abstract")}
+    taken = [s for s in samples if lang.english_prose(s)]
+    assert len(taken) > 500
+    guesses = [lang.guess_language(s) for s in taken]
+    assert [s for s, g in zip(taken, guesses) if g is None or g.language != "en" or g.margin < lang.MIN_MARGIN] == []
+
+
+@pytest.mark.parametrize("text", [
+    "A provocativa comparação entre IA e eletricidade, feita pelo cientista da computação Andrew Ng, resume a "
+    "profunda transformação que os recentes avanços trouxeram para the world and the people",
+    "La inteligencia artificial es una de las tecnologias que mas ha cambiado la forma en que los seres humanos "
+    "trabajan, the end and the beginning with the data",
+    "We study the models and the data.",  # too short to say
+])
+def test_not_english_prose(text: str) -> None:
+    assert not lang.english_prose(text)
