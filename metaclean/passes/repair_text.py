@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
+import ftfy.badness
 import ftfy.fixes
 from ftfy.chardata import C1_CONTROL_RE, CHARMAP_ENCODINGS
 from ftfy.fixes import remove_terminal_escapes
@@ -411,6 +412,56 @@ FTFY_STEP_NAMES = {
 }
 
 
+# ftfy tests a line for mojibake with one regex (``is_bad``) before each step of its encoding fix,
+# and that regex tries all its ~40 branches at every character: the last, clean step scans the
+# whole line slowly. Every branch holds a character of BADNESS_ANCHORS (the characters of ftfy's
+# categories, and those written into the pattern), and no match is longer than MAX_BADNESS_WIDTH
+# (tests/test_fastpaths_text.py checks both against ftfy's pattern), so a match exists if and
+# only if one lies within MAX_BADNESS_WIDTH characters of an anchor: ftfy's own regex is tried
+# there only.
+_BMP = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+BADNESS_ANCHORS = frozenset(
+    re.findall(f"[{''.join(ftfy.badness.MOJIBAKE_CATEGORIES.values())}]", _BMP)
+).union(c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii())
+BADNESS_ANCHOR = re.compile(f"[{_char_class(''.join(BADNESS_ANCHORS))}]")
+MAX_BADNESS_WIDTH = 7  # "ГўВЂВ.[A-Za-z ]"
+
+
+def is_bad(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``: does ``text`` look like mojibake? ftfy's regex, tried near anchors only.
+
+    >>> is_bad("JosÃ© GarcÃ­a"), is_bad("José García, “quoted” – 10 µm")
+    (True, False)
+    """
+    search = ftfy.badness.BADNESS_RE.search
+    tried = 0  # every match starting before this was looked for already
+    for anchor in BADNESS_ANCHOR.finditer(text):
+        at = anchor.start()
+        # pos and endpos bound the search without slicing, so "^" still means the start of text
+        if search(text, max(at - MAX_BADNESS_WIDTH + 1, tried), at + MAX_BADNESS_WIDTH):
+            return True
+        tried = at + 1
+    return False
+
+
+def _fix_encoding(text: str) -> tuple[str, list]:
+    """``ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)``, with ftfy's first test in each step (ASCII, or
+    not ``is_bad``: nothing to do) made here, at C speed.
+
+    >>> _fix_encoding("JosÃ©")
+    ('José', [('encode', 'latin-1'), ('decode', 'utf-8')])
+    """
+    plan: list = []
+    while not text.isascii() and is_bad(text):
+        fixed, steps = ftfy._fix_encoding_one_step_and_explain(text, FTFY_CONFIG)
+        if steps is not None:
+            plan.extend(steps)
+        if fixed == text:
+            break
+        text = fixed
+    return text, plan
+
+
 # The fixes FTFY_CONFIG leaves on after the encoding fix, in ftfy's order.
 FTFY_FOLLOWING = (("fix_c1_controls", ftfy.fixes.fix_c1_controls), ("fix_surrogates", ftfy.fixes.fix_surrogates))
 
@@ -431,7 +482,7 @@ def _ftfy_fix(line: str) -> tuple[str, list]:
     text = line
     while True:
         start = text
-        text, encoding_plan = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+        text, encoding_plan = _fix_encoding(text)
         plan.extend(encoding_plan)
         decoded = text
         for name, fix in FTFY_FOLLOWING:
