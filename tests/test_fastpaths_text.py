@@ -225,3 +225,18 @@ def test_is_bad_and_fix_encoding_are_ftfys_on_ftfys_corpus() -> None:
             for text in (case["original"], case["fixed"], *case["original"].split("\n")):
                 assert rt.is_bad(text) == ftfy.badness.is_bad(text), case["label"]
                 assert rt._fix_encoding(text) == tuple(ftfy.fix_encoding_and_explain(text, rt.FTFY_CONFIG)), case["label"]
+
+
+# --- unwrap_json: one set lookup for the first character, equal inner values passed over -------
+
+def test_json_first_chars_hold_every_space() -> None:
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert spaces <= unwrap.JSON_FIRST_CHARS
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUE)
+def test_merging_an_equal_value_changes_nothing(value: object) -> None:
+    """The merge passes over inner values equal to the outer ones: merge_witness keeps those as they are."""
+    copy = json.loads(json.dumps(value))
+    assert unwrap.merge_witness(value, copy) == (value, None) or unwrap._is_empty(copy)
