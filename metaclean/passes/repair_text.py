@@ -919,8 +919,8 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
         changed: dict | None = None
         for key, item in value.items():
             kind = item.__class__
-            if item is None or kind in SCALARS or (key in SKIPPED_FIELDS and not path):
-                continue
+            if (not item if kind is str else item is None or kind in SCALARS) or (key in SKIPPED_FIELDS and not path):
+                continue  # "" (one string in eight) needs nothing either
             item_path = f"{path}.{key}" if path else str(key)
             if kind is str:  # most values: no call through _repair_value
                 new = _repair_str(item, item_path, reasons, damages, memo)
