@@ -240,3 +240,22 @@ def test_merging_an_equal_value_changes_nothing(value: object) -> None:
     """The merge passes over inner values equal to the outer ones: merge_witness keeps those as they are."""
     copy = json.loads(json.dumps(value))
     assert unwrap.merge_witness(value, copy) == (value, None) or unwrap._is_empty(copy)
+
+
+# --- the asking triggers, with one test of the next character before the pairs ------------------
+
+PAIRS_AS_WRITTEN_FIRST = re.compile(
+    f"[{rt.TRIGGER_CHARS}]"
+    f"(?:(?<=[<{rt._char_class(''.join(rt.SUSPECT_KINDS.keys() - {chr(10)} | rt.UTF8_AS_CJK_SET))}])"
+    f"|(?<=&)(?={rt.ENTITY.pattern[1:]})"
+    + "".join(f"|(?<=[{rt._char_class(rt.UTF8_LEADS[enc])}])(?=[{rt._char_class(rt.UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
+              for enc in rt.CHARMAP_ENCODINGS)
+    + f"|(?<=[{rt._char_class(rt.A0_LEADS)}])(?= )"
+    f"|(?<=[{rt._char_class(''.join(rt.LEGACY_HIGH))}])(?=[{rt._char_class(''.join(rt.LEGACY_HIGH))}]))"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS, st.sampled_from(sorted(rt.LEGACY_HIGH))), max_size=20).map("".join))
+def test_asking_trigger_as_written_first(text: str) -> None:
+    assert [m.span() for m in rt.ASKING_TRIGGER.finditer(text)] == [m.span() for m in PAIRS_AS_WRITTEN_FIRST.finditer(text)]

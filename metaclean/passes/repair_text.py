@@ -679,14 +679,18 @@ MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own t
 # own, a possible mojibake pair, two high Latin-1 characters. A text without one asks for no
 # step (whatever its trigger count: each fix's own test needs one of them too). The one leading
 # class lets the regex engine skip to candidates without trying each branch at every character.
+PAIR_SECONDS = "".join(UTF8_CONTINUATIONS.values()) + "?\ufffd " + "".join(LEGACY_HIGH)  # of the pairs below
 ASKING_TRIGGER = re.compile(
     f"[{TRIGGER_CHARS}]"
     f"(?:(?<=[<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
     f"|(?<=&)(?={ENTITY.pattern[1:]})"
-    + "".join(f"|(?<=[{_char_class(UTF8_LEADS[enc])}])(?=[{_char_class(UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
-              for enc in CHARMAP_ENCODINGS)  # MOJIBAKE_PAIRS, codepage by codepage
+    # The pairs: first one test of the next character against all their second ones (most
+    # candidates, an accented letter before a plain one, fail it), then codepage by codepage.
+    f"|(?=[{_char_class(PAIR_SECONDS)}])(?:"
+    + "|".join(f"(?<=[{_char_class(UTF8_LEADS[enc])}])(?=[{_char_class(UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
+               for enc in CHARMAP_ENCODINGS)  # MOJIBAKE_PAIRS, codepage by codepage
     + f"|(?<=[{_char_class(A0_LEADS)}])(?= )"
-    f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}]))"
+    f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}])))"
 )
 
 
