@@ -414,15 +414,17 @@ FTFY_STEP_NAMES = {
 
 # ftfy tests a line for mojibake with one regex (``is_bad``) before each step of its encoding fix,
 # and that regex tries all its ~40 branches at every character: the last, clean step scans the
-# whole line slowly. Every branch holds a character of BADNESS_ANCHORS (the characters of ftfy's
-# categories, and those written into the pattern), and no match is longer than MAX_BADNESS_WIDTH
-# (tests/test_fastpaths_text.py checks both against ftfy's pattern), so a match exists if and
-# only if one lies within MAX_BADNESS_WIDTH characters of an anchor: ftfy's own regex is tried
-# there only.
+# whole line slowly. Each branch has a part that only matches characters of BADNESS_ANCHORS (the
+# characters of ftfy's categories and of its pattern, but the lower-case accented letters that
+# fill Western text: no branch needs them but "[Œœ][^A-Za-z]"), and no match is longer than
+# MAX_BADNESS_WIDTH (tests/test_fastpaths_text.py checks both against ftfy's pattern): so a
+# match exists if and only if one lies within MAX_BADNESS_WIDTH characters of an anchor, and
+# ftfy's own regex is tried there only.
 _BMP = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+_LOWER_ACCENTED = frozenset(re.findall(f"[{ftfy.badness.MOJIBAKE_CATEGORIES['lower_accented']}]", _BMP)) - {"œ"}
 BADNESS_ANCHORS = frozenset(
     re.findall(f"[{''.join(ftfy.badness.MOJIBAKE_CATEGORIES.values())}]", _BMP)
-).union(c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii())
+).union(c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii()) - _LOWER_ACCENTED
 BADNESS_ANCHOR = re.compile(f"[{_char_class(''.join(BADNESS_ANCHORS))}]")
 MAX_BADNESS_WIDTH = 7  # "ГўВЂВ.[A-Za-z ]"
 
