@@ -978,7 +978,7 @@ def repair_text(record: Record) -> Record:
 
 
 def _repair_witness(witness: Witness, memo: Memo) -> Witness:
-    data = repair_data(witness.data, memo)[0]
+    data = _repair_value(witness.data, "", {}, [], memo)  # a witness's reasons and damage are not reported
     return witness if data is witness.data else Witness(witness.source, data)
 
 
