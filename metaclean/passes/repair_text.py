@@ -432,7 +432,7 @@ MAX_BADNESS_WIDTH = 7  # "ГўВЂВ.[A-Za-z ]"
 def is_bad(text: str) -> bool:
     """``ftfy.badness.is_bad(text)``: does ``text`` look like mojibake? ftfy's regex, tried near anchors only.
 
-    >>> is_bad("JosÃ© GarcÃ­a"), is_bad("José García, “quoted” – 10 µm")
+    >>> is_bad("Jos\u00c3\u00a9 Garc\u00c3\u00ada"), is_bad("José García, “quoted” – 10 µm")
     (True, False)
     """
     search = ftfy.badness.BADNESS_RE.search
@@ -450,7 +450,7 @@ def _fix_encoding(text: str) -> tuple[str, list]:
     """``ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)``, with ftfy's first test in each step (ASCII, or
     not ``is_bad``: nothing to do) made here, at C speed.
 
-    >>> _fix_encoding("JosÃ©")
+    >>> _fix_encoding("Jos\u00c3\u00a9")
     ('José', [('encode', 'latin-1'), ('decode', 'utf-8')])
     """
     plan: list = []
