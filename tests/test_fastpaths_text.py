@@ -166,3 +166,96 @@ def test_asking_triggers_ask_what_all_triggers_ask(text: str, multiline: bool) -
     """With layout, _scan visits only the triggers that ask; without, all of them: the same steps."""
     if len(rt.TRIGGER.findall(text)) <= rt.MAX_TRIGGERS:
         assert rt._scan(text, multiline, True) - {"whitespace"} == rt._scan(text, multiline, False)
+
+
+# --- ftfy's badness test, tried near its anchors only -------------------------------------------
+
+def _badness_branches() -> list:
+    parsed = re._parser.parse(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags)
+    (op, (_, branches)), = parsed.data
+    assert op == re._constants.BRANCH
+    return branches
+
+
+def _element_chars(op, av) -> set[str] | None:
+    """The characters one element of a branch matches, or None when it may match an ASCII one."""
+    if op == re._constants.LITERAL:
+        return None if av < 0x80 else {chr(av)}
+    if op == re._constants.IN:
+        chars = set()
+        for kind, value in av:
+            if kind == re._constants.LITERAL:
+                chars.add(chr(value))
+            elif kind == re._constants.RANGE:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # a negation or a category (\s, \w)
+                return None
+        return None if any(c.isascii() for c in chars) else chars
+    return None
+
+
+def test_every_badness_branch_holds_an_anchor() -> None:
+    for branch in _badness_branches():
+        anchors = [chars for op, av in branch.data if (chars := _element_chars(op, av)) is not None]
+        assert any(chars <= rt.BADNESS_ANCHORS for chars in anchors), branch
+
+
+def test_badness_matches_are_short() -> None:
+    assert max(branch.getwidth()[1] for branch in _badness_branches()) <= rt.MAX_BADNESS_WIDTH
+
+
+BADNESS_CHARS = sorted(rt.BADNESS_ANCHORS) + list("aZ .,?!\n\t") + ["\xa0", "\u3000", "Д", "研"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.text(alphabet=BADNESS_CHARS, max_size=30),
+                 st.lists(st.sampled_from(WORDS + [" ", "ÃÂ", "Ã ", "Â ", "œ", "ГўВЂВ"]), max_size=10).map("".join),
+                 st.lists(st.sampled_from(WORDS), max_size=8).flatmap(
+                     lambda words: st.sampled_from(["sloppy-windows-1252", "latin-1", "sloppy-windows-1251", "macroman"])
+                     .map(lambda codec: _damaged(words, codec, 1)))))
+def test_is_bad_is_ftfys(text: str) -> None:
+    assert rt.is_bad(text) == ftfy.badness.is_bad(text)
+
+
+def test_is_bad_and_fix_encoding_are_ftfys_on_ftfys_corpus() -> None:
+    if not FTFY_CASES.is_dir():
+        pytest.skip(f"ftfy test cases not found at {FTFY_CASES}")
+    for path in sorted(FTFY_CASES.glob("*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            for text in (case["original"], case["fixed"], *case["original"].split("\n")):
+                assert rt.is_bad(text) == ftfy.badness.is_bad(text), case["label"]
+                assert rt._fix_encoding(text) == tuple(ftfy.fix_encoding_and_explain(text, rt.FTFY_CONFIG)), case["label"]
+
+
+# --- unwrap_json: one set lookup for the first character, equal inner values passed over -------
+
+def test_json_first_chars_hold_every_space() -> None:
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert spaces <= unwrap.JSON_FIRST_CHARS
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUE)
+def test_merging_an_equal_value_changes_nothing(value: object) -> None:
+    """The merge passes over inner values equal to the outer ones: merge_witness keeps those as they are."""
+    copy = json.loads(json.dumps(value))
+    assert unwrap.merge_witness(value, copy) == (value, None) or unwrap._is_empty(copy)
+
+
+# --- the asking triggers, with one test of the next character before the pairs ------------------
+
+PAIRS_AS_WRITTEN_FIRST = re.compile(
+    f"[{rt.TRIGGER_CHARS}]"
+    f"(?:(?<=[<{rt._char_class(''.join(rt.SUSPECT_KINDS.keys() - {chr(10)} | rt.UTF8_AS_CJK_SET))}])"
+    f"|(?<=&)(?={rt.ENTITY.pattern[1:]})"
+    + "".join(f"|(?<=[{rt._char_class(rt.UTF8_LEADS[enc])}])(?=[{rt._char_class(rt.UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
+              for enc in rt.CHARMAP_ENCODINGS)
+    + f"|(?<=[{rt._char_class(rt.A0_LEADS)}])(?= )"
+    f"|(?<=[{rt._char_class(''.join(rt.LEGACY_HIGH))}])(?=[{rt._char_class(''.join(rt.LEGACY_HIGH))}]))"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS, st.sampled_from(sorted(rt.LEGACY_HIGH))), max_size=20).map("".join))
+def test_asking_trigger_as_written_first(text: str) -> None:
+    assert [m.span() for m in rt.ASKING_TRIGGER.finditer(text)] == [m.span() for m in PAIRS_AS_WRITTEN_FIRST.finditer(text)]

@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs ftfy decodes with)
+import ftfy.badness
 import ftfy.fixes
 from ftfy.chardata import C1_CONTROL_RE, CHARMAP_ENCODINGS
 from ftfy.fixes import remove_terminal_escapes
@@ -411,6 +412,58 @@ FTFY_STEP_NAMES = {
 }
 
 
+# ftfy tests a line for mojibake with one regex (``is_bad``) before each step of its encoding fix,
+# and that regex tries all its ~40 branches at every character: the last, clean step scans the
+# whole line slowly. Each branch has a part that only matches characters of BADNESS_ANCHORS (the
+# characters of ftfy's categories and of its pattern, but the lower-case accented letters that
+# fill Western text: no branch needs them but "[Œœ][^A-Za-z]"), and no match is longer than
+# MAX_BADNESS_WIDTH (tests/test_fastpaths_text.py checks both against ftfy's pattern): so a
+# match exists if and only if one lies within MAX_BADNESS_WIDTH characters of an anchor, and
+# ftfy's own regex is tried there only.
+_BMP = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+_LOWER_ACCENTED = frozenset(re.findall(f"[{ftfy.badness.MOJIBAKE_CATEGORIES['lower_accented']}]", _BMP)) - {"œ"}
+BADNESS_ANCHORS = frozenset(
+    re.findall(f"[{''.join(ftfy.badness.MOJIBAKE_CATEGORIES.values())}]", _BMP)
+).union(c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii()) - _LOWER_ACCENTED
+BADNESS_ANCHOR = re.compile(f"[{_char_class(''.join(BADNESS_ANCHORS))}]")
+MAX_BADNESS_WIDTH = 7  # "ГўВЂВ.[A-Za-z ]"
+
+
+def is_bad(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``: does ``text`` look like mojibake? ftfy's regex, tried near anchors only.
+
+    >>> is_bad("Jos\u00c3\u00a9 Garc\u00c3\u00ada"), is_bad("José García, “quoted” – 10 µm")
+    (True, False)
+    """
+    search = ftfy.badness.BADNESS_RE.search
+    tried = 0  # every match starting before this was looked for already
+    for anchor in BADNESS_ANCHOR.finditer(text):
+        at = anchor.start()
+        # pos and endpos bound the search without slicing, so "^" still means the start of text
+        if search(text, max(at - MAX_BADNESS_WIDTH + 1, tried), at + MAX_BADNESS_WIDTH):
+            return True
+        tried = at + 1
+    return False
+
+
+def _fix_encoding(text: str) -> tuple[str, list]:
+    """``ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)``, with ftfy's first test in each step (ASCII, or
+    not ``is_bad``: nothing to do) made here, at C speed.
+
+    >>> _fix_encoding("Jos\u00c3\u00a9")
+    ('José', [('encode', 'latin-1'), ('decode', 'utf-8')])
+    """
+    plan: list = []
+    while not text.isascii() and is_bad(text):
+        fixed, steps = ftfy._fix_encoding_one_step_and_explain(text, FTFY_CONFIG)
+        if steps is not None:
+            plan.extend(steps)
+        if fixed == text:
+            break
+        text = fixed
+    return text, plan
+
+
 # The fixes FTFY_CONFIG leaves on after the encoding fix, in ftfy's order.
 FTFY_FOLLOWING = (("fix_c1_controls", ftfy.fixes.fix_c1_controls), ("fix_surrogates", ftfy.fixes.fix_surrogates))
 
@@ -431,7 +484,7 @@ def _ftfy_fix(line: str) -> tuple[str, list]:
     text = line
     while True:
         start = text
-        text, encoding_plan = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+        text, encoding_plan = _fix_encoding(text)
         plan.extend(encoding_plan)
         decoded = text
         for name, fix in FTFY_FOLLOWING:
@@ -628,14 +681,18 @@ MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own t
 # own, a possible mojibake pair, two high Latin-1 characters. A text without one asks for no
 # step (whatever its trigger count: each fix's own test needs one of them too). The one leading
 # class lets the regex engine skip to candidates without trying each branch at every character.
+PAIR_SECONDS = "".join(UTF8_CONTINUATIONS.values()) + "?\ufffd " + "".join(LEGACY_HIGH)  # of the pairs below
 ASKING_TRIGGER = re.compile(
     f"[{TRIGGER_CHARS}]"
     f"(?:(?<=[<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
     f"|(?<=&)(?={ENTITY.pattern[1:]})"
-    + "".join(f"|(?<=[{_char_class(UTF8_LEADS[enc])}])(?=[{_char_class(UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
-              for enc in CHARMAP_ENCODINGS)  # MOJIBAKE_PAIRS, codepage by codepage
+    # The pairs: first one test of the next character against all their second ones (most
+    # candidates, an accented letter before a plain one, fail it), then codepage by codepage.
+    f"|(?=[{_char_class(PAIR_SECONDS)}])(?:"
+    + "|".join(f"(?<=[{_char_class(UTF8_LEADS[enc])}])(?=[{_char_class(UTF8_CONTINUATIONS[enc] + '?')}\ufffd])"
+               for enc in CHARMAP_ENCODINGS)  # MOJIBAKE_PAIRS, codepage by codepage
     + f"|(?<=[{_char_class(A0_LEADS)}])(?= )"
-    f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}]))"
+    f"|(?<=[{_char_class(''.join(LEGACY_HIGH))}])(?=[{_char_class(''.join(LEGACY_HIGH))}])))"
 )
 
 
@@ -868,8 +925,8 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
         changed: dict | None = None
         for key, item in value.items():
             kind = item.__class__
-            if item is None or kind in SCALARS or (key in SKIPPED_FIELDS and not path):
-                continue
+            if (not item if kind is str else item is None or kind in SCALARS) or (key in SKIPPED_FIELDS and not path):
+                continue  # "" (one string in eight) needs nothing either
             item_path = f"{path}.{key}" if path else str(key)
             if kind is str:  # most values: no call through _repair_value
                 new = _repair_str(item, item_path, reasons, damages, memo)
@@ -921,7 +978,7 @@ def repair_text(record: Record) -> Record:
 
 
 def _repair_witness(witness: Witness, memo: Memo) -> Witness:
-    data = repair_data(witness.data, memo)[0]
+    data = _repair_value(witness.data, "", {}, [], memo)  # a witness's reasons and damage are not reported
     return witness if data is witness.data else Witness(witness.source, data)
 
 

@@ -1,6 +1,7 @@
 """unwrap_json: decode JSON that was stored as a string inside the record, at any depth."""
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any, Mapping
 
@@ -11,12 +12,15 @@ from metaclean.record import Record, Witness, add_warning
 # A field named like this holds the whole record again; any other string that decodes to an
 # object with a few record keys is treated the same way.
 RECORD_FIELDS = ("resultStr", "result_str", "resultJson", "raw", "json")
+RECORD_FIELD_SET = frozenset(RECORD_FIELDS)
 RECORD_KEYS = frozenset({"title", "authors", "doi", "abstract", "journal", "publicationDate", "DOIUrl"})
 MAX_LAYERS = 64  # a string encoded more often than this is not data, it is an accident
 MAX_WITNESSES = 64
 # Starts like an object with a key and its colon: JSON, not prose (a title may open with "{").
 BROKEN_JSON = re.compile(r'\s*"?\[?\s*\{\s*\\*"[^"\\]{0,200}\\*"\s*:')
 JSON_OPENERS = '{["'
+# What JSON text (maybe encoded again) can start with: an opener or whitespace (none above U+3000).
+JSON_FIRST_CHARS = frozenset(JSON_OPENERS).union(c for c in map(chr, range(0x3001)) if c.isspace())
 JSON_ARRAY_START = re.compile(r"\[\s*(?:[\"{\[\]]|-?\d+(?:\.\d+)?\s*[,\]]|true|false|null)")
 
 # In the JSON text of an object, where a value that the walk below decodes or drops would show:
@@ -37,8 +41,7 @@ def _looks_like_json(value: str) -> bool:
     Titles such as ``[Review] of X`` start with a bracket too, so an array must open with a
     value that only JSON has there.
     """
-    first = value[:1]
-    if first not in JSON_OPENERS and not first.isspace():  # most strings: one comparison
+    if value[:1] not in JSON_FIRST_CHARS:  # most strings: one set lookup
         return False
     head = value[:3].lstrip()
     if not head:
@@ -157,15 +160,13 @@ def unwrap_json(record: Record) -> Record:
     queue: list[tuple[str, dict]] = [("", data)]
     while queue and len(witnesses) < MAX_WITNESSES:
         prefix, current = queue.pop(0)
-        for key in list(current):
+        for key, value in list(current.items()):  # each step changes only its own key (and "extra")
             if current is data and key in VERBATIM:
                 continue
-            value = current[key]
             kind = value.__class__
             if kind is str:
-                first = value[:1]
-                if value != "null" and (first not in JSON_OPENERS and not first.isspace() or not _looks_like_json(value)):
-                    continue  # plain text, most values: _looks_like_json's first test inlined
+                if value != "null" and (value[:1] not in JSON_FIRST_CHARS or not _looks_like_json(value)):
+                    continue  # plain text, most values: _looks_like_json's first test, one set lookup
             elif kind is not dict and not isinstance(value, (str, dict)):
                 continue  # numbers, None, lists: nothing below decodes them
             name = f"{prefix}{key}"
@@ -208,7 +209,14 @@ def unwrap_json(record: Record) -> Record:
     merged: list[Witness] = []
     for w in witnesses[len(record.witnesses):]:
         rest: dict[str, Any] = {}
-        for key, value in w.data.items():
+        # Most of an inner copy equals the outer record, and merging an equal value changes
+        # nothing (it is empty, or a filled scalar kept, or an object merged into itself), except
+        # in the record fields, kept whole: those equal ones are passed over, compared at C speed.
+        keys = list(w.data)
+        same = map(operator.eq, w.data.values(), map(data.get, keys))
+        for key, value, equal in zip(keys, w.data.values(), same):
+            if equal and key not in RECORD_FIELD_SET:
+                continue
             kind = value.__class__
             if (not value) if kind in SIZED else (kind not in NUMBERS and _is_empty(value)):
                 continue  # _is_empty, inlined: numbers are never empty
