@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -153,6 +154,7 @@ def _run(
         for issue in issues:
             err.print(f"[red]error:[/red] {escape(str(issue))}")
         raise typer.Exit(EXIT_USAGE)
+    gc.set_threshold(*batch.GC_THRESHOLDS)  # this process's; forked workers inherit it
     workers = jobs or batch.default_workers()
     listing = check or list_duplicates
     options = batch.Options(passes, explain or bool(explain_to) or check, to.value, write=not listing,

@@ -259,3 +259,16 @@ PAIRS_AS_WRITTEN_FIRST = re.compile(
 @given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS, st.sampled_from(sorted(rt.LEGACY_HIGH))), max_size=20).map("".join))
 def test_asking_trigger_as_written_first(text: str) -> None:
     assert [m.span() for m in rt.ASKING_TRIGGER.finditer(text)] == [m.span() for m in PAIRS_AS_WRITTEN_FIRST.finditer(text)]
+
+
+def test_mojibake_pair_bits_are_the_pairs_of_each_codepage() -> None:
+    """is_mojibake_pair (codepage bits) says yes to exactly the lead+continuation pairs of one codepage."""
+    pairs = frozenset(
+        lead + cont
+        for enc in rt.CHARMAP_ENCODINGS for lead in rt.UTF8_LEADS[enc] for cont in rt.UTF8_CONTINUATIONS[enc] + "?\ufffd"
+    ) | {lead + " " for lead in rt.A0_LEADS}
+    alphabet = sorted({c for p in pairs for c in p} | set("aZ é©\u3000研"))
+    for a in alphabet:
+        for b in alphabet:
+            assert rt.is_mojibake_pair(a + b) == (a + b in pairs), (a, b)
+    assert not rt.is_mojibake_pair("Ã") and not rt.is_mojibake_pair("Ã©x")
