@@ -358,7 +358,7 @@ def _charmap(byte_values: bytes) -> dict[str, str]:
 
 
 def _char_class(chars: str) -> str:
-    """The inside of a regex class matching exactly ``chars``, runs written as ranges (compiles faster).
+    r"""The inside of a regex class matching exactly ``chars``, runs written as ranges (compiles faster).
 
     >>> print(_char_class("dcba-xz"))
     \-a-dxz
