@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import IO, Iterator, List, Optional
+from typing import IO, Any, Iterator, List, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from metaclean import __version__, batch, io
 from metaclean.pipeline import PASSES, select_passes
@@ -22,7 +21,36 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False, no_args_is_help=True, add_completion=False,
     help="Turn damaged scraped scholarly-metadata records into clean, normalized JSON.",
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """Messages on stderr: styled by rich on a terminal, plain lines otherwise (pipes, logs, CI).
+
+    rich is imported only when a terminal shows them: its import is a tenth of a one-file run.
+    A message is parts, each a string or a (string, style) pair: no markup, so nothing to escape.
+    """
+
+    @functools.cached_property
+    def console(self) -> Any:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @property
+    def is_terminal(self) -> bool:
+        return sys.stderr.isatty()
+
+    def say(self, *parts: str | tuple[str, str]) -> None:
+        if self.is_terminal:
+            from rich.text import Text
+
+            self.console.print(Text.assemble(*parts))
+        else:
+            sys.stderr.write("".join(p if isinstance(p, str) else p[0] for p in parts) + "\n")
+            sys.stderr.flush()
+
+
+err = _Stderr()
 EXIT_OK, EXIT_ISSUES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SHOWN = 120  # characters of a value shown by --explain on the terminal
 
@@ -62,7 +90,7 @@ def _short(value: object) -> str:
 
 
 def _usage(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}")
+    err.say(("error:", "red"), f" {message}")
     return typer.Exit(EXIT_USAGE)
 
 
@@ -94,7 +122,7 @@ def _progress(dones: Iterator[batch.Done], total: int | None, quiet: bool) -> It
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
                TextColumn("{task.fields[files]} files, {task.fields[records]} records, {task.fields[rate]}/s"),
                TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.console, transient=True) as bar:
         task = bar.add_task("cleaning", total=total or None, files=0, records=0, rate=0)
         files = records = 0
         for done in dones:
@@ -115,6 +143,7 @@ def _size(job: batch.Job) -> int:
 
 
 def _summary_table(summary: batch.Summary) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     data = summary.to_json()
@@ -127,7 +156,7 @@ def _summary_table(summary: batch.Summary) -> None:
         table.add_row(f"  changed by {name}", f"{count:,}")
     for slow in data["slowest_inputs"][:3]:
         table.add_row("  slow input", f"{escape(slow['file'])} ({slow['seconds']} s)")
-    err.print(table)
+    err.console.print(table)
 
 
 def _run(
@@ -152,7 +181,7 @@ def _run(
     jobs_list, issues = batch.plan(paths)
     if not jobs_list and issues:
         for issue in issues:
-            err.print(f"[red]error:[/red] {escape(str(issue))}")
+            err.say(("error:", "red"), f" {issue}")
         raise typer.Exit(EXIT_USAGE)
     gc.set_threshold(*batch.GC_THRESHOLDS)  # this process's; forked workers inherit it
     workers = jobs or batch.default_workers()
@@ -187,7 +216,7 @@ def _run(
                     kept.append(rep._replace(issues=()))
                 would_change += rep.changed
                 for issue in rep.issues:
-                    err.print(f"[red]error:[/red] {escape(str(issue))}")
+                    err.say(("error:", "red"), f" {issue}")
                     if errors_file is not None:
                         errors_file.write(io.dumps(issue.to_json()) + b"\n")
                 if output is None and not listing:
@@ -199,27 +228,26 @@ def _run(
                 else:
                     for issue in batch.merge_duplicates(found):
                         summary.add_issue()
-                        err.print(f"[red]error:[/red] {escape(str(issue))}")
+                        err.say(("error:", "red"), f" {issue}")
                 if not quiet:
                     copies = sum(len(g) for g in found.groups)
                     verb = "found" if list_duplicates else "merged"
-                    err.print(f"{verb} {copies} copies of {len(found.groups)} paper(s) seen more than once")
+                    err.say(f"{verb} {copies} copies of {len(found.groups)} paper(s) seen more than once")
         except BrokenPipeError:
             # The reader went away (| head): stop quietly, without a traceback on exit.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
         except KeyboardInterrupt:
-            err.print("[yellow]interrupted[/yellow]: every output written is complete; run again to finish")
+            err.say(("interrupted", "yellow"), ": every output written is complete; run again to finish")
             return EXIT_INTERRUPTED
         except Exception as exc:
             if debug:
                 raise
-            err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))} "
-                      "(--debug shows where)")
+            err.say(("internal error:", "red"), f" {type(exc).__name__}: {exc} (--debug shows where)")
             return EXIT_ISSUES
     for issue in issues:
         summary.add_issue()
-        err.print(f"[red]error:[/red] {escape(str(issue))}")
+        err.say(("error:", "red"), f" {issue}")
     if report is not None:
         report.write_bytes(io.dumps(summary.to_json(), pretty=True) + b"\n")
     if not quiet:
@@ -227,11 +255,11 @@ def _run(
             _summary_table(summary)
         else:
             data = summary.to_json()
-            err.print(f"[dim]metaclean: {data['records_written']} of {data['records_read']} records "
-                      f"{'checked' if check else 'cleaned'} from {data['inputs']} input(s)"
-                      f"{f'; {summary.failed_inputs} with issues' if summary.failed_inputs else ''}[/dim]")
+            err.say((f"metaclean: {data['records_written']} of {data['records_read']} records "
+                     f"{'checked' if check else 'cleaned'} from {data['inputs']} input(s)"
+                     f"{f'; {summary.failed_inputs} with issues' if summary.failed_inputs else ''}", "dim"))
     if check and would_change:
-        err.print(f"{would_change} record(s) would change")
+        err.say(f"{would_change} record(s) would change")
     return EXIT_ISSUES if summary.failed_inputs or (check and would_change) else EXIT_OK
 
 
@@ -242,11 +270,10 @@ def _report_changes(dones: Iterator[batch.Done], show: bool, file: IO[bytes] | N
         for line, changes in done.changes:
             where = f"{name}:{line}" if line else name
             if show:
-                err.print(f"[bold]{escape(where)}[/bold]")
+                err.say((where, "bold"))
                 for c in changes:
-                    why = f"  [dim]({escape(c.reason)})[/dim]" if c.reason else ""
-                    err.print(f"  [cyan]{c.pass_name}[/cyan] {escape(c.field)}: "
-                              f"{escape(_short(c.before))} → {escape(_short(c.after))}{why}")
+                    err.say("  ", (c.pass_name, "cyan"), f" {c.field}: {_short(c.before)} → {_short(c.after)}",
+                            (f"  ({c.reason})", "dim") if c.reason else "")
             if check:
                 fields = ", ".join(dict.fromkeys(f"{c.pass_name}:{c.field}" for c in changes))
                 typer.echo(f"{where}: would change {fields}")
