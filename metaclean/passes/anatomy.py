@@ -41,6 +41,7 @@ class Anatomy(NamedTuple):
     author_notes: str = ""
     label: str = ""  # the label dropped from the front (``ABSTRACT``), for the reasons
     segmented: bool = False  # keywords were cut out of a run that had lost its separators
+    repeats: int = 0  # keywords dropped as repeats of another (``Data; data``), for the reasons
 
     def parts(self) -> dict[str, Any]:
         """Return the non-empty parts as a dict of output fields (lists for lists).
@@ -713,6 +714,8 @@ def _combine(first: Anatomy, then: Anatomy) -> Anatomy:
     return Anatomy(
         abstract=first.abstract,
         keywords=tuple(_unique([*first.keywords, *then.keywords])),
+        repeats=first.repeats + then.repeats + len(first.keywords) + len(then.keywords)
+        - len(_unique([*first.keywords, *then.keywords])),
         copyright=join(first.copyright, then.copyright),
         disclosure=join(first.disclosure, then.disclosure),
         funding=join(first.funding, then.funding),
@@ -809,6 +812,7 @@ def _split_once(text: str, context: str) -> Anatomy:
     return Anatomy(
         abstract=abstract,
         keywords=tuple(_unique(keywords)),
+        repeats=len(keywords) - len(_unique(keywords)),
         copyright=" ".join(copyright_lines),
         disclosure=" ".join(parts.get("disclosure", [])),
         funding=" ".join(parts.get("funding", [])),
@@ -894,8 +898,9 @@ def _merge(target: dict, anatomy: Anatomy, prefix: str, reasons: dict[str, str])
 def _reason(field: str, anatomy: Anatomy) -> str:
     if field == "keywords":
         text = "split from the abstract after its keywords heading"
-        return text + ("; segmented run-together keywords using title/abstract vocabulary and "
-                       "case changes" if anatomy.segmented else "")
+        text += ("; segmented run-together keywords using title/abstract vocabulary and "
+                 "case changes" if anatomy.segmented else "")
+        return text + (f"; dropped {anatomy.repeats} repeated keyword(s)" if anatomy.repeats else "")
     if field == "notes":
         return f"split {len(anatomy.notes)} numbered notes from the abstract, following 1, 2, 3..."
     if field == "copyright":
