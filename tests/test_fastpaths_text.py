@@ -272,3 +272,12 @@ def test_mojibake_pair_bits_are_the_pairs_of_each_codepage() -> None:
         for b in alphabet:
             assert rt.is_mojibake_pair(a + b) == (a + b in pairs), (a, b)
     assert not rt.is_mojibake_pair("Ã") and not rt.is_mojibake_pair("Ã©x")
+
+
+def test_fix_encoding_without_ftfys_private_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an ftfy that lacks its private one-step function, the public fix gives the same answers."""
+    texts = ["Jos\u00c3\u00a9 Garc\u00c3\u00ada", "caf\u00c3\u00a9 \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d", "plain text"]
+    fast = [rt._fix_encoding(t) for t in texts]
+    monkeypatch.setattr(rt, "FTFY_ONE_STEP", None)
+    assert [rt._fix_encoding(t) for t in texts] == fast
+    assert fast[0][0] == "José García"

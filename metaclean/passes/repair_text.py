@@ -479,6 +479,11 @@ def is_bad(text: str) -> bool:
     return False
 
 
+# ftfy's one step of fix_encoding_and_explain (private, in ftfy 6.x): its loop is run here, with
+# the cheap test above first. tests/test_fastpaths_text.py checks the result equals ftfy's own.
+FTFY_ONE_STEP = getattr(ftfy, "_fix_encoding_one_step_and_explain", None)
+
+
 def _fix_encoding(text: str) -> tuple[str, list]:
     """``ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)``, with ftfy's first test in each step (ASCII, or
     not ``is_bad``: nothing to do) made here, at C speed.
@@ -486,9 +491,12 @@ def _fix_encoding(text: str) -> tuple[str, list]:
     >>> _fix_encoding("Jos\u00c3\u00a9")
     ('José', [('encode', 'latin-1'), ('decode', 'utf-8')])
     """
+    if FTFY_ONE_STEP is None:  # an ftfy without this private step: its public fix, slower, the same answer
+        fixed, plan = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+        return fixed, list(plan or [])
     plan: list = []
     while not text.isascii() and is_bad(text):
-        fixed, steps = ftfy._fix_encoding_one_step_and_explain(text, FTFY_CONFIG)
+        fixed, steps = FTFY_ONE_STEP(text, FTFY_CONFIG)
         if steps is not None:
             plan.extend(steps)
         if fixed == text:
