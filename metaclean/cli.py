@@ -159,7 +159,17 @@ def _summary_table(summary: batch.Summary) -> None:
     err.console.print(table)
 
 
-def _run(
+def _run(paths: List[str], **options: Any) -> int:
+    """``_execute`` with the cycle collector tuned for cleaning (``batch.GC_THRESHOLDS``), then as it was."""
+    before = gc.get_threshold()
+    gc.set_threshold(*batch.GC_THRESHOLDS)  # forked workers inherit it
+    try:
+        return _execute(paths, **options)
+    finally:
+        gc.set_threshold(*before)
+
+
+def _execute(
     paths: List[str], *, output: Optional[Path], to: Format, only: List[str], skip: List[str], explain: bool,
     explain_to: Optional[Path], errors: Optional[Path], report: Optional[Path], jobs: int, in_place: bool,
     quiet: bool, debug: bool, check: bool, dedupe: bool = False, list_duplicates: bool = False,
@@ -183,7 +193,6 @@ def _run(
         for issue in issues:
             err.say(("error:", "red"), f" {issue}")
         raise typer.Exit(EXIT_USAGE)
-    gc.set_threshold(*batch.GC_THRESHOLDS)  # this process's; forked workers inherit it
     workers = jobs or batch.default_workers()
     listing = check or list_duplicates
     options = batch.Options(passes, explain or bool(explain_to) or check, to.value, write=not listing,

@@ -211,7 +211,7 @@ ENGLISH_WORDS = frozenset({"the", "of", "and", "for", "with", "from", "to", "on"
                            "via", "through", "between", "its", "their", "is", "are", "an", "into", "based", "how",
                            "what", "why", "this", "that", "which", "among", "within", "without", "under", "over"})
 #: Those that no other language of NGRAM_LANGUAGES writes (Dutch "of", "over" and "is", Polish "to").
-ONLY_ENGLISH = ENGLISH_WORDS - {"of", "to", "on", "by", "is", "an", "over", "under"}
+ONLY_ENGLISH = ENGLISH_WORDS - {"of", "to", "on", "by", "is", "an", "over", "under", "via"}  # "via": es, pt, it, fr, de too
 ASCII_WORD = re.compile(r"[A-Za-z]+")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 COMMON_ENGLISH = 20_000  # words of metaclean/data/words_en.txt.gz, most frequent first

@@ -281,3 +281,20 @@ def test_fix_encoding_without_ftfys_private_step(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(rt, "FTFY_ONE_STEP", None)
     assert [rt._fix_encoding(t) for t in texts] == fast
     assert fast[0][0] == "José García"
+
+
+MANY_TRIGGERS = st.tuples(
+    st.text(alphabet="Ελληνικά κείμενα Русский текст о науке àéîõüçñ ", min_size=200, max_size=600),
+    st.sampled_from(["", "Ã©", "&amp;", "\u200b", "  ", "<i>x</i>", "Ð Ñƒ"]),
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(MANY_TRIGGERS, st.booleans())
+def test_past_max_triggers_unasked_fixes_change_nothing(text: str, multiline: bool) -> None:
+    """A Greek or Cyrillic abstract holds more than MAX_TRIGGERS triggers: only asking ones decide."""
+    assert len(rt.TRIGGER.findall(text)) > rt.MAX_TRIGGERS
+    scanned = rt.repair_string(text, multiline=multiline)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rt, "_scan", _all_steps)
+        assert rt.repair_string(text, multiline=multiline) == scanned

@@ -316,8 +316,12 @@ def vocabulary(*texts: str) -> frozenset[str]:
                 if word.isalpha():  # a plain word (most tokens): WORD finds it whole, punctuation holds none
                     vocab.add(word.lower())
                 else:
-                    vocab.update(_token_vocabulary(token))
+                    vocab.update(_token_vocabulary(token) if len(token) <= CACHED_TOKEN
+                                 else _token_vocabulary.__wrapped__(token))  # a URL, a blob: not kept
     return frozenset(vocab)
+
+
+CACHED_TOKEN = 64  # characters: longer tokens are not cached, so the cache stays small
 
 
 @lru_cache(maxsize=16_384)  # tokens repeat across records: "(AI)", "learning,"
@@ -426,12 +430,6 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
         out.append(token[prev:j])
         prev = j
     return out
-
-
-@lru_cache(maxsize=1)
-def word_prefixes() -> frozenset[str]:
-    """Return every prefix of every word of the bundled word list (built once, ~0.1 s)."""
-    return frozenset(w[:k] for w in word_ranks() for k in range(1, len(w) + 1))
 
 
 @lru_cache(maxsize=1)  # the tokens of one keywords run share one vocabulary

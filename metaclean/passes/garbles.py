@@ -56,7 +56,8 @@ MIN_LEAD = 0.1
 CUT_TOLERANCE = 0.08
 #: A garble changes a letter or two (``Az æ rbaycana``, ``op. city``): a repair may change at most
 #: this share of the run's letters (and at least 2), and never drops a number (a note's ``107``;
-#: a garbled one, ``3000 million`` for ``30 Milyon``, is repaired).
+#: a number garbled inside a long run, ``3000 million`` for ``30 Milyon`` in an 80-letter title,
+#: is still repaired).
 MAX_EDIT_SHARE = 0.1
 #: Runs with fewer letters than this are too short to match safely (``pp``, ``W``, ``QF``).
 MIN_LETTERS = 4

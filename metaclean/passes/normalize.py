@@ -34,9 +34,8 @@ CACHED_LEN = 256  # the caches below keep short values only, so that their memor
 PLACEHOLDERS = frozenset({"0", "-", "--", "n/a", "na", "none", "null", "unknown", "未知", "无"})
 
 # Author lists: ';' and CJK separators always separate; ',' separates unless names are "Last, First".
-AUTHOR_STRONG_SEP = re.compile(r"\s*(?:;|；|、|，|\|)\s*")
-# Its separators alone: splitting on them and stripping each chunk is the same split for a text with no
-# space at either end (str.strip and \s agree on what a space is), without trying \s* at every position.
+# Splitting on them and stripping each chunk is splitting on r"\s*(?:;|；|、|，|\|)\s*" for a text with
+# no space at either end (str.strip and \s agree on what a space is), without trying \s* everywhere.
 AUTHOR_STRONG_SEP_CHAR = re.compile(r"[;；、，|]")
 AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
 # Spanish "y" and Portuguese "e" also join surnames (Ortega y Gasset, Sousa e Silva): they separate
