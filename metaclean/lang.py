@@ -96,9 +96,10 @@ def _detector() -> Any:
 #: ``_ngram_scorer`` repeats the scoring of this version of eld; with another version, eld's own runs.
 ELD_VERSION = "1.0.6"
 #: N-grams whose weights are kept (~330 bytes each): a 20 MB run sees ~6,500; eld knows 245,000.
-MAX_KEPT_NGRAMS = 50_000
+MAX_KEPT_NGRAMS = 20_000
 #: Words whose n-grams are kept (~250 bytes each): most words of titles and abstracts repeat.
-MAX_KEPT_WORDS = 50_000
+#: Both tables full add ~5 MB to a worker (measured with 200,000 distinct words); at 50,000 ~13.
+MAX_KEPT_WORDS = 20_000
 
 
 def _word_ngrams(word: bytes) -> tuple[bytes, ...]:
