@@ -45,21 +45,11 @@ def is_cjk_text(text: str) -> bool:
     return cjk_share(text) > CJK_SHARE
 
 
-def cjk_language(text: str) -> str | None:
-    """Return ``ja``, ``ko`` or ``zh`` for CJK text by its script, else None.
-
-    Kana only occurs in Japanese and Hangul only in Korean; Han alone is taken as Chinese.
-
-    >>> cjk_language("日本語の論文"), cjk_language("한국어"), cjk_language("中文"), cjk_language("English")
-    ('ja', 'ko', 'zh', None)
-    """
-    return script_language(text) if is_cjk_text(text) else None
-
-
 def script_language(text: str) -> str | None:
     """Return ``ja``, ``ko`` or ``zh`` by the first script test that ``text`` passes: kana, Hangul, Han.
 
-    ``cjk_language`` for a text known to be CJK, without asking that again.
+    Kana only occurs in Japanese and Hangul only in Korean; Han alone is taken as Chinese. Ask it of
+    text known to be CJK (``is_cjk_text``): a Latin title with one kanji would be "zh".
 
     >>> script_language("ChatGPTの利用"), script_language("Hello")
     ('ja', None)

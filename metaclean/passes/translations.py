@@ -105,7 +105,7 @@ def restore_originals(record: Record) -> Record:
                     used.setdefault(src, set()).add(f)
             continue
         for src, f, value in translated:
-            lang = script_language(value) or "zh"  # cjk_language: the value is CJK
+            lang = script_language(value) or "zh"  # the value is CJK (is_cjk above)
             entry = translations.setdefault(lang, {})
             if _text(entry.get(field)) in (None, value):
                 if entry.get(field) != value:
