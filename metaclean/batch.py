@@ -57,7 +57,9 @@ class Chunk(NamedTuple):
     """A piece of work: a whole input, a byte range of a JSONL file, or bytes of JSONL lines.
 
     With ``data`` None the worker reads the input itself: all of it, or only ``span`` (start,
-    end), which lies on line boundaries; so a worker on another machine needs the path, not the bytes.
+    end), which lies on line boundaries; so a worker on another machine needs the path, not the
+    bytes. ``stamp`` is the file's (size, modification time) when it was cut: a worker finding
+    another reports the chunk instead of cleaning lines that are no longer where they were.
     """
 
     job: Job
@@ -66,6 +68,7 @@ class Chunk(NamedTuple):
     first_line: int = 1
     last: bool = True
     span: tuple[int, int] | None = None
+    stamp: tuple[int, int] | None = None
 
 
 class Done(NamedTuple):
@@ -123,6 +126,8 @@ def clean_chunk(chunk: Chunk, options: Options) -> Done:
     try:
         if chunk.span is not None:
             with open(chunk.job.source, "rb") as f:
+                if chunk.stamp is not None and _stamp(os.fstat(f.fileno())) != chunk.stamp:
+                    raise io.InputError("changed while it was being cleaned; run again", chunk.first_line)
                 f.seek(chunk.span[0])
                 data = f.read(chunk.span[1] - chunk.span[0])
             parsed = io.Parsed(io.JSONL, io.json_lines(data.split(b"\n"), chunk.first_line))
@@ -219,15 +224,60 @@ def _slices(job: Job, head: bytes, stream: IO[bytes]) -> Iterator[Chunk]:
             return
 
 
+def ranges(job: Job, size: int | None = None, stdin: IO[bytes] | None = None) -> Iterator[Chunk]:
+    """Cut one input into chunks that workers read themselves: byte ranges of a JSONL file, else whole.
+
+    The ranges lie on line boundaries; only newlines are counted here (to number the lines), so
+    the records' bytes are not copied to the workers. Standard input is cut by ``chunks``.
+    """
+    size = CHUNK_BYTES if size is None else size
+    if job.source == STDIN:
+        yield from chunks(job, stdin)
+        return
+    try:
+        with open(job.source, "rb") as f:
+            stamp = _stamp(os.fstat(f.fileno()))
+            total = stamp[0]
+            if total <= size or not io.sniff_jsonl(f.read(io.HEAD_BYTES)):
+                yield Chunk(job, 0)
+                return
+            start, line, index = 0, 1, 0
+            while start < total:
+                f.seek(min(start + size, total))
+                f.readline()  # to the end of the line the cut falls in
+                end = min(f.tell(), total)
+                f.seek(start)
+                lines = sum(block.count(b"\n") for block in _blocks(f, end - start))
+                yield Chunk(job, index, None, line, last=end >= total, span=(start, end), stamp=stamp)
+                start, line, index = end, line + lines, index + 1
+    except OSError:
+        yield Chunk(job, 0)  # the worker reports why it cannot be read
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _blocks(f: IO[bytes], length: int, block: int = 1 << 22) -> Iterator[bytes]:
+    while length > 0:
+        data = f.read(min(block, length))
+        if not data:
+            return
+        length -= len(data)
+        yield data
+
+
 def run(
     jobs: Iterable[Job], options: Options, workers: int = 1, stdin: IO[bytes] | None = None,
 ) -> Iterator[Done]:
     """Clean the chunks of ``jobs``, in ``workers`` processes; yield what each gave, in input order.
 
     At most a few chunks per worker are in flight, so memory stays flat however large the input;
-    with one worker everything runs in this process.
+    with one worker everything runs in this process. Workers read their byte ranges of a file
+    themselves (``ranges``): sending them the bytes cost the parent and the workers ~5% of a run.
     """
-    tasks = (c for job in jobs for c in chunks(job, stdin))
+    cut = chunks if workers <= 1 else ranges
+    tasks = (c for job in jobs for c in cut(job, stdin=stdin))
     first = next(tasks, None)
     second = next(tasks, None) if first is not None else None
     if workers <= 1 or second is None:  # one chunk: starting workers would cost more than it saves
@@ -312,6 +362,10 @@ class _Output:
         self.written += done.written
         self.changed += done.changed
         self.issues.extend(done.issues)
+        if done.shape is None and self.writer is not None and not self.failed:  # a part could not be read
+            self.failed = True
+            self.abort()
+            self.issues.append(Issue(self.job.name, None, f"{self.target} not written: part of the input could not be read"))
         self.touched.update(done.touched)
         self.seconds += done.seconds
         self.keys.extend(done.keys)

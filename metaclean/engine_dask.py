@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import collections
 import logging
-import os
 from typing import IO, Any, Iterable, Iterator
 
-from metaclean import batch, io
+from metaclean import batch
 from metaclean.duplicates import group
 from metaclean.record import Issue
 
@@ -25,39 +24,8 @@ RETRIES = 3  # a partition whose worker died is run again, up to this many times
 
 
 def partitions(job: batch.Job, size: int = PARTITION_BYTES, stdin: IO[bytes] | None = None) -> Iterator[batch.Chunk]:
-    """Cut one input into partitions: byte ranges on line boundaries for large JSONL files, else whole.
-
-    Only newline positions are read here (to number the lines); the records are read by workers.
-    """
-    if job.source == batch.STDIN:
-        yield from batch.chunks(job, stdin)
-        return
-    try:
-        total = os.path.getsize(job.source)
-        with open(job.source, "rb") as f:
-            if total <= size or not io.sniff_jsonl(f.read(io.HEAD_BYTES)):
-                yield batch.Chunk(job, 0)
-                return
-            start, line, index = 0, 1, 0
-            while start < total:
-                f.seek(min(start + size, total))
-                f.readline()  # to the end of the line the cut falls in
-                end = min(f.tell(), total)
-                f.seek(start)
-                lines = sum(block.count(b"\n") for block in _blocks(f, end - start))
-                yield batch.Chunk(job, index, None, line, last=end >= total, span=(start, end))
-                start, line, index = end, line + lines, index + 1
-    except OSError:
-        yield batch.Chunk(job, 0)  # the worker reports why it cannot be read
-
-
-def _blocks(f: IO[bytes], length: int, block: int = 1 << 22) -> Iterator[bytes]:
-    while length > 0:
-        data = f.read(min(block, length))
-        if not data:
-            return
-        length -= len(data)
-        yield data
+    """Cut one input into partitions: ``batch.ranges`` (byte ranges on line boundaries), of Dask's size."""
+    return batch.ranges(job, size, stdin)
 
 
 def _without_keys(done: batch.Done) -> batch.Done:

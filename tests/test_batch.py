@@ -39,6 +39,45 @@ def test_jsonl_is_cut_into_chunks_on_line_boundaries(tmp_path: Path, monkeypatch
     assert [c.first_line for c in chunks] == [1 + sum(c.data.count(b"\n") for c in chunks[:i]) for i in range(len(chunks))]
 
 
+def test_ranges_are_line_ranges_that_cover_the_file(tmp_path: Path) -> None:
+    src = numbered_jsonl(tmp_path / "big.jsonl", 500)
+    job = batch.Job(str(src), str(src), Path("big.jsonl"))
+    parts = list(batch.ranges(job, size=10_000))
+    data = src.read_bytes()
+    assert len(parts) > 5 and parts[-1].last and not any(p.last for p in parts[:-1])
+    assert parts[0].span[0] == 0 and parts[-1].span[1] == len(data) and all(p.data is None for p in parts)
+    for a, b in zip(parts, parts[1:]):
+        assert a.span[1] == b.span[0] and data[a.span[1] - 1:a.span[1]] == b"\n"
+        assert b.first_line == a.first_line + data[a.span[0]:a.span[1]].count(b"\n")
+
+
+def test_a_file_changed_after_it_was_cut_is_an_issue_and_not_half_written(tmp_path: Path) -> None:
+    src = numbered_jsonl(tmp_path / "big.jsonl", 300)
+    job = batch.Job(str(src), str(src), Path("big.jsonl"))
+    parts = list(batch.ranges(job, size=4096))
+    dones = [batch.clean_chunk(parts[0], batch.Options())]
+    numbered_jsonl(src, 200)  # rewritten while the first range was being cleaned
+    dones += [batch.clean_chunk(p, batch.Options()) for p in parts[1:]]
+    (report,) = batch.collect(iter(dones), output=tmp_path / "out")
+    assert report.output is None and list((tmp_path / "out").iterdir()) == []  # no half file, no temporary
+    first = report.issues[0]
+    assert "changed while it was being cleaned" in first.message and first.line == parts[1].first_line
+    assert any("not written" in i.message for i in report.issues)
+
+
+def test_parallel_run_names_the_line_of_a_bad_record(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 8192)
+    src = numbered_jsonl(tmp_path / "big.jsonl", 400)
+    lines = src.read_text().splitlines(keepends=True)
+    src.write_text("".join(lines[:250]) + '{"broken\n' + "".join(lines[250:]))
+    errors = tmp_path / "errors.jsonl"
+    result = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "out"), "--jobs", "2", "--errors", str(errors)])
+    assert result.exit_code == 1
+    (failed,) = [json.loads(line) for line in errors.read_text().splitlines()]
+    assert failed["line"] == 251 and failed["raw"] == '{"broken'
+    assert len((tmp_path / "out" / "big.jsonl").read_text().splitlines()) == 400
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_parallel_output_keeps_input_order(tmp_path: Path, monkeypatch, jobs: str) -> None:
     monkeypatch.setattr(batch, "CHUNK_BYTES", 8192)

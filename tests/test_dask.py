@@ -45,18 +45,6 @@ def cluster():
     cluster.close()
 
 
-def test_partitions_are_line_ranges_that_cover_the_file(tmp_path: Path) -> None:
-    src = numbered_jsonl(tmp_path / "big.jsonl", 500)
-    job = batch.Job(str(src), str(src), Path("big.jsonl"))
-    parts = list(partitions(job, size=10_000))
-    data = src.read_bytes()
-    assert len(parts) > 5 and parts[-1].last and not any(p.last for p in parts[:-1])
-    assert parts[0].span[0] == 0 and parts[-1].span[1] == len(data)
-    for a, b in zip(parts, parts[1:]):
-        assert a.span[1] == b.span[0] and data[a.span[1] - 1:a.span[1]] == b"\n"
-        assert b.first_line == a.first_line + data[a.span[0]:a.span[1]].count(b"\n")
-
-
 def corpus_jsonl(path: Path, megabytes: int) -> Path:
     """A JSONL of about ``megabytes`` MB: the public corpus's records over and over, each with its own DOI."""
     records = []
