@@ -13,6 +13,10 @@ LETTER = re.compile(r"[^\W\d_]")
 CJK_RUN = re.compile(CJK.pattern + "+")
 LETTER_RUN = re.compile(LETTER.pattern + "+")
 CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
+# Every character CJK matches (U+3040-U+FAFF) is three bytes in UTF-8, led by a byte E3-EF: text
+# whose UTF-8 holds no such byte has none. Deleting the other bytes is one C pass, ~3x faster than
+# CJK.search over a long Latin abstract ("surrogatepass": any str encodes).
+NOT_CJK_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xEF)
 
 
 def may_be_cjk(text: str) -> bool:
@@ -21,7 +25,9 @@ def may_be_cjk(text: str) -> bool:
     >>> may_be_cjk("Iran’s diplomacy"), may_be_cjk("伊朗 Iran")
     (False, True)
     """
-    return not text.isascii() and CJK.search(text) is not None
+    if text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, NOT_CJK_LEAD):
+        return False
+    return CJK.search(text) is not None
 
 
 def cjk_share(text: str) -> float:
