@@ -36,10 +36,11 @@ def cjk_share(text: str) -> float:
     >>> cjk_share("伊朗 Ir")
     0.5
     """
-    if not may_be_cjk(text):
-        return 0.0
-    letters = sum(map(len, LETTER_RUN.findall(text)))
-    return sum(map(len, CJK_RUN.findall(text))) / letters if letters else 0.0
+    if text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, NOT_CJK_LEAD):
+        return 0.0  # may_be_cjk's test, without its search: the count below finds what it would
+    cjk = sum(map(len, CJK_RUN.findall(text)))
+    letters = sum(map(len, LETTER_RUN.findall(text))) if cjk else 0
+    return cjk / letters if letters else 0.0
 
 
 def is_cjk_text(text: str) -> bool:

@@ -295,3 +295,9 @@ def _old_guess(text: str) -> lang.Guess | None:
 @given(TEXTS)
 def test_guess_reads_elds_order(text: str) -> None:
     assert lang.guess_language(text) == _old_guess(text)
+
+
+@SETTINGS
+@given(st.one_of(CJKISH, EVERY_PLANE))
+def test_cjk_share_without_the_search(text: str) -> None:
+    assert script.cjk_share(text) == _old_cjk_share(text)
