@@ -19,15 +19,18 @@ CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
 NOT_CJK_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xEF)
 
 
+def _surely_not_cjk(text: str) -> bool:
+    """Return True when ``text`` holds no character that CJK matches: ASCII, or no UTF-8 lead byte E3-EF."""
+    return text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, NOT_CJK_LEAD)
+
+
 def may_be_cjk(text: str) -> bool:
     """Return False when ``text`` holds no Han, kana or Hangul at all (then ``is_cjk_text`` is False too).
 
     >>> may_be_cjk("Iran’s diplomacy"), may_be_cjk("伊朗 Iran")
     (False, True)
     """
-    if text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, NOT_CJK_LEAD):
-        return False
-    return CJK.search(text) is not None
+    return not _surely_not_cjk(text) and CJK.search(text) is not None
 
 
 def cjk_share(text: str) -> float:
@@ -36,8 +39,8 @@ def cjk_share(text: str) -> float:
     >>> cjk_share("伊朗 Ir")
     0.5
     """
-    if text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, NOT_CJK_LEAD):
-        return 0.0  # may_be_cjk's test, without its search: the count below finds what it would
+    if _surely_not_cjk(text):
+        return 0.0  # may_be_cjk's search is left to the count below, which finds what it would
     cjk = sum(map(len, CJK_RUN.findall(text)))
     letters = sum(map(len, LETTER_RUN.findall(text))) if cjk else 0
     return cjk / letters if letters else 0.0

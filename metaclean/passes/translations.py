@@ -73,11 +73,11 @@ def restore_originals(record: Record) -> Record:
     """
     data = dict(record.data)
     # Each source's text of each field, read once (the record's row again once a field changed);
-    # a witness without any of them (most, after unwrap_json) is left out: it has nothing to give.
+    # a witness without any of them is left out: it has nothing to give.
     readers = [w for w in record.witnesses if not READ_SET.isdisjoint(w.data)]
     names = ["record"] + [w.source for w in readers]
     texts = [_row(data)] + [_row(w.data) for w in readers]
-    cjk = {v: is_cjk_text(v) for v in {v for row in texts for v in row.values() if v}}  # each text asked once
+    cjk = {v: is_cjk_text(v) for v in {v for row in texts for v in row.values() if v}}  # each asked once
     if not cjk:
         return record
     translations: dict[str, dict] = {k: dict(v) for k, v in (data.get("translations") or {}).items()
