@@ -139,6 +139,9 @@ def _ngram_scorer() -> Callable[[str], dict[str, float]]:
     from eld.languageData import languageData
 
     ngrams, codes, wanted = languageData.ngrams, languageData.lang_codes, frozenset(detector.subset)
+    if any(languageData.lang_score):  # its scores start at zero: only the wanted ones are read back
+        return lambda text: detector.detect(text).scores()
+    indices = sorted(wanted)  # the order eld reads its scores in, which breaks ties
     separators = regex.compile(r"[^\pL]+(?<![\x27\x60\x2019])", flags=regex.UNICODE)  # eld's _normalize_text
     seen: dict[bytes, tuple[float, tuple[tuple[int, float], ...]]] = {}
     words: dict[bytes, tuple[bytes, ...]] = {}
@@ -168,16 +171,19 @@ def _ngram_scorer() -> Callable[[str], dict[str, float]]:
                 sequence += words.get(word) or grams_of(word)
         # eld counts in a dict in the order first seen, as Counter does, and scales each count.
         count = len(sequence)
+        if not count:
+            return {}  # no n-gram, no score (eld's answer too)
         text_ngrams = Counter(sequence)
         total = languageData.lang_score[:]
+        once = 1 / count * 13200  # the frequency of an n-gram seen once (most), as computed below
         for ngram, n in text_ngrams.items():
-            frequency = n / count * 13200
+            frequency = once if n == 1 else n / count * 13200
             relevancy, languages = seen.get(ngram) or weights(ngram)
             for language, global_frequency in languages:
                 total[language] += (global_frequency / frequency if frequency > global_frequency
                                     else frequency / global_frequency) * relevancy + 2
         divisor = len(text_ngrams) * 3.2
-        results = [(language, score / divisor) for language, score in enumerate(total) if score]
+        results = [(language, total[language] / divisor) for language in indices if total[language]]
         results.sort(key=lambda item: -item[1])
         return {codes[language]: score for language, score in results}
 
@@ -256,7 +262,7 @@ def plainly_english(title: str) -> bool:
     """
     if not _ascii_letters(title):
         return False
-    words = [w.lower() for w in ASCII_WORD.findall(title)]
+    words = ASCII_WORD.findall(title.lower())  # the same words: lower() makes no ASCII letter of P, S, Z
     if len(words) < 4:
         return False
     found = ENGLISH_WORDS.intersection(words)
@@ -321,9 +327,9 @@ def guess_language(text: str) -> Guess | None:
     scores = _ngram_scorer()(clean)
     if not scores:
         return None
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    best, score = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    ranked = iter(scores.items())  # eld's scores come best first
+    best, score = next(ranked)
+    second = next(ranked, ("", 0.0))[1]
     return Guess(best, "ngram", score / second if second > 0 else float("inf"))
 
 

@@ -13,6 +13,15 @@ LETTER = re.compile(r"[^\W\d_]")
 CJK_RUN = re.compile(CJK.pattern + "+")
 LETTER_RUN = re.compile(LETTER.pattern + "+")
 CJK_SHARE = 0.3  # of the letters: above it, the text is written in a CJK script
+# Every character CJK matches (U+3040-U+FAFF) is three bytes in UTF-8, led by a byte E3-EF: text
+# whose UTF-8 holds no such byte has none. Deleting the other bytes is one C pass, ~3x faster than
+# CJK.search over a long Latin abstract ("surrogatepass": any str encodes).
+NOT_CJK_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xEF)
+
+
+def _surely_not_cjk(text: str) -> bool:
+    """Return True when ``text`` holds no character that CJK matches: ASCII, or no UTF-8 lead byte E3-EF."""
+    return text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, NOT_CJK_LEAD)
 
 
 def may_be_cjk(text: str) -> bool:
@@ -21,7 +30,7 @@ def may_be_cjk(text: str) -> bool:
     >>> may_be_cjk("Iran’s diplomacy"), may_be_cjk("伊朗 Iran")
     (False, True)
     """
-    return not text.isascii() and CJK.search(text) is not None
+    return not _surely_not_cjk(text) and CJK.search(text) is not None
 
 
 def cjk_share(text: str) -> float:
@@ -30,10 +39,11 @@ def cjk_share(text: str) -> float:
     >>> cjk_share("伊朗 Ir")
     0.5
     """
-    if not may_be_cjk(text):
-        return 0.0
-    letters = sum(map(len, LETTER_RUN.findall(text)))
-    return sum(map(len, CJK_RUN.findall(text))) / letters if letters else 0.0
+    if _surely_not_cjk(text):
+        return 0.0  # may_be_cjk's search is left to the count below, which finds what it would
+    cjk = sum(map(len, CJK_RUN.findall(text)))
+    letters = sum(map(len, LETTER_RUN.findall(text))) if cjk else 0
+    return cjk / letters if letters else 0.0
 
 
 def is_cjk_text(text: str) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 import json
 import re
@@ -232,3 +233,71 @@ def test_english_prose_is_what_the_model_reads_as_english_on_s2() -> None:
 ])
 def test_not_english_prose(text: str) -> None:
     assert not lang.english_prose(text)
+
+
+# --- round 3: CJK by UTF-8 lead bytes, words lowered once, eld's order kept ------------------
+
+def _old_may_be_cjk(text: str) -> bool:
+    return not text.isascii() and script.CJK.search(text) is not None
+
+
+EVERY_PLANE = st.text(st.characters(min_codepoint=0x80, max_codepoint=0x2FFFF, exclude_categories=()), max_size=40)
+
+
+@SETTINGS
+@given(st.one_of(CJKISH, EVERY_PLANE, st.text(max_size=60)))
+def test_may_be_cjk_by_lead_bytes_is_the_search(text: str) -> None:
+    assert script.may_be_cjk(text) == _old_may_be_cjk(text)
+
+
+@pytest.mark.parametrize("text", [
+    "\ud800 lone surrogate", "ﬁ ligature \ufb01", "\ufffd replacement", "\u303f edge", "\u3040", "\ufaff", "\ufb00",
+    "\u30fb only a dot", "“quoted” — naïve", "\U00020000", "\uac00",
+])
+def test_may_be_cjk_at_the_edges(text: str) -> None:
+    assert script.may_be_cjk(text) == _old_may_be_cjk(text)
+
+
+def test_lowering_makes_no_ascii_letter_of_punctuation_symbols_or_spaces() -> None:
+    # plainly_english lowers the whole title, not each ASCII word, once _ascii_letters holds
+    for code in range(0x80, 0x110000):
+        c = chr(code)
+        if unicodedata.category(c)[0] in "PSZ":
+            assert not any("a" <= x <= "z" or "A" <= x <= "Z" for x in c.lower()), hex(code)
+
+
+@SETTINGS
+@given(st.one_of(st.lists(PIECES, max_size=20).map(" ".join), st.text(max_size=80)))
+def test_words_of_a_lowered_title(text: str) -> None:
+    if lang._ascii_letters(text):
+        assert lang.ASCII_WORD.findall(text.lower()) == [w.lower() for w in lang.ASCII_WORD.findall(text)]
+
+
+def _old_guess(text: str) -> lang.Guess | None:
+    """``guess_language`` as it was: the scores sorted again."""
+    if not text or not text.strip():
+        return None
+    found = lang._cjk_language(text)
+    if found:
+        return lang.Guess(found, "script")
+    clean = lang.NOISE.sub(" ", text)
+    if not lang._has_letters(clean, lang.MIN_LETTERS):
+        return None
+    scores = lang._ngram_scorer()(clean)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return lang.Guess(ranked[0][0], "ngram", ranked[0][1] / second if second > 0 else float("inf"))
+
+
+@SETTINGS
+@given(TEXTS)
+def test_guess_reads_elds_order(text: str) -> None:
+    assert lang.guess_language(text) == _old_guess(text)
+
+
+@SETTINGS
+@given(st.one_of(CJKISH, EVERY_PLANE))
+def test_cjk_share_without_the_search(text: str) -> None:
+    assert script.cjk_share(text) == _old_cjk_share(text)

@@ -12,6 +12,7 @@ from metaclean.script import is_cjk_text, script_language
 TRANSLATED = (("title", "TitleCN"), ("abstract", "AbstractTextCN"))
 CN_FIELDS = frozenset(cn for _, cn in TRANSLATED)
 READ = tuple(f for pair in TRANSLATED for f in pair)  # the fields read from every source
+READ_SET = frozenset(READ)
 
 
 def _text(value: Any) -> str | None:
@@ -22,6 +23,11 @@ def _text(value: Any) -> str | None:
     if type(value) is str:
         return value if value.strip() else None
     return None if value is None else first_title(value)
+
+
+def _row(data: Mapping[str, Any]) -> dict[str, str | None]:
+    """Return the text of each field of READ in ``data`` (None where it has none)."""
+    return {f: _text(data.get(f)) for f in READ}
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
@@ -66,28 +72,24 @@ def restore_originals(record: Record) -> Record:
     ('AI in Cardiology', {'title': '心脏病学中的人工智能', 'machine': True})
     """
     data = dict(record.data)
-    sources: list[tuple[str, Mapping[str, Any]]] = [("record", data)] + [(w.source, w.data) for w in record.witnesses]
-    # Each source's text of each field, read once (the record's row again once a field changed).
-    names = [src for src, _ in sources]
-    texts = [{f: _text(d.get(f)) for f in READ} for _, d in sources]
-    if not any(v for row in texts for v in row.values()):
+    # Each source's text of each field, read once (the record's row again once a field changed);
+    # a witness without any of them is left out: it has nothing to give.
+    readers = [w for w in record.witnesses if not READ_SET.isdisjoint(w.data)]
+    names = ["record"] + [w.source for w in readers]
+    texts = [_row(data)] + [_row(w.data) for w in readers]
+    cjk = {v: is_cjk_text(v) for v in {v for row in texts for v in row.values() if v}}  # each asked once
+    if not cjk:
         return record
     translations: dict[str, dict] = {k: dict(v) for k, v in (data.get("translations") or {}).items()
                                      if isinstance(v, dict)}
     used: dict[str, set[str]] = {}
     reasons: dict[str, str] = {}
     changed = False
-    cjk: dict[str, bool] = {}  # each title and abstract is asked about up to three times
-
-    def is_cjk(text: str) -> bool:
-        if text not in cjk:
-            cjk[text] = is_cjk_text(text)
-        return cjk[text]
-
-    for field, cn_field in TRANSLATED:
-        originals = [(src, v) for src, row in zip(names, texts) if (v := row[field]) and not is_cjk(v)]
+    # Without a CJK text anywhere nothing is translated: the loop below would find nothing to do.
+    for field, cn_field in TRANSLATED if any(cjk.values()) else ():
+        originals = [(src, v) for src, row in zip(names, texts) if (v := row[field]) and not cjk[v]]
         translated = [(src, f, v) for src, row in zip(names, texts) for f in (field, cn_field)
-                      if (v := row[f]) and is_cjk(v)]
+                      if (v := row[f]) and cjk[v]]
         if not translated:
             continue
         current = _text(data.get(field))
@@ -98,7 +100,7 @@ def restore_originals(record: Record) -> Record:
                 reasons[field] = f"original restored from {src}"
                 changed = True
             used.setdefault(src, set()).add(field)
-        elif current and is_cjk(current) and not _foreign(texts, field, sources[0][1]):
+        elif current and cjk[current] and not _foreign(texts, field, data):
             # Written in a CJK language: the value is the original; equal CN copies are duplicates.
             for src, f, v in translated:
                 if v == current:
@@ -113,7 +115,7 @@ def restore_originals(record: Record) -> Record:
                     reasons[f"translations.{lang}.{field}"] = f"machine translation, from {src}.{f}"
                 entry["machine"] = True
                 used.setdefault(src, set()).add(f)
-        if not originals and (text := _text(data.get(field))) and is_cjk(text):
+        if not originals and (text := _text(data.get(field))) and cjk[text]:
             del data[field]
             data = add_warning(data, "restore_originals", field,
                                "only a machine translation survives; the original was not found")
