@@ -560,16 +560,17 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         if rest is not None:
             leftovers.append(("journal", given))
     for field, key in JOURNAL_FLAT_PAIRS:
-        value, rest = data.get(key), None
-        if value is None or is_empty(value):
+        if (value := data.get(key)) is None or is_empty(value):
             continue
+        rest = None
         if field == "name":
             value, rest = _name_value(value)
-        if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
-                             and fold(str(journal[field])) != fold(str(value))):
+        unset = is_empty(current := journal.get(field))
+        if is_empty(value) or (not unset and str(current).strip() != str(value).strip()
+                               and fold(str(current)) != fold(str(value))):
             leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
             continue
-        if is_empty(journal.get(field)):
+        if unset:
             journal[field] = value
             origin[field] = key
         if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
