@@ -151,3 +151,37 @@ def test_is_ordered_says_ordered_keeps_the_order(data: dict) -> None:
         list(v) == list(data["translations"][k]) for k, v in again["translations"].items() if isinstance(v, dict)
     ) if isinstance(again.get("translations"), dict) else list(again) == list(data)
     assert is_ordered(data) == same
+
+
+# Round 3: decimal strings in to_int, numbers in is_empty, the no-split path of split_authors.
+NUMERIC_TEXT = st.lists(st.sampled_from(["1", "0", "٣", "²", "1,2", " ", "-", "+", ".", "5", "x", "\u0966"]),
+                        max_size=6).map("".join)
+
+
+def _slow_to_int(value):
+    if isinstance(value, str) and _normalize.NUMBER.match(value) and "." not in value:
+        return int(_normalize.NUMBER_SEPARATORS.sub("", value))
+    return None
+
+
+@given(NUMERIC_TEXT | st.text(max_size=8))
+def test_to_int_of_text_is_the_regex_path(text: str) -> None:
+    assert _normalize.to_int(text) == _slow_to_int(text)
+
+
+@given(st.integers() | st.floats() | st.booleans())
+def test_numbers_are_never_empty(number) -> None:
+    assert _normalize.is_empty(number) is (number in ([], {}))
+
+
+def _slow_split_chunks(text: str) -> list[str]:
+    chunks = [c.strip() for c in _normalize.AUTHOR_STRONG_SEP_CHAR.split(
+        AUTHOR_ET_AL.sub("", text) if ends_et_al(text) else text)]
+    inverted = len(chunks) >= 2 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks)
+    return [" ".join(n.split()) for n in _normalize._split_chunks(chunks, inverted) if n.strip(" .")]
+
+
+@given(SEP_TEXT | st.text(max_size=30))
+def test_split_authors_fast_path_is_the_chunk_loop(text: str) -> None:
+    if text.strip():
+        assert split_authors(text) == _slow_split_chunks(text.strip())

@@ -24,21 +24,21 @@ def drop_empty(value: Any) -> Any:
     """
     kind = value.__class__
     if kind is dict or kind is list:
-        values = value.values() if kind is dict else value
-        for n, v in enumerate(values):  # the common case: nothing to drop, so no copy
+        for v in value.values() if kind is dict else value:  # the common case: nothing to drop, so no copy
             of = v.__class__
-            if of is str and v.strip() or of is int or of is float or of is bool:
-                continue  # the commonest items: text and numbers, never empty, nothing inside
-            new = drop_empty(v) if isinstance(v, CONTAINERS) else v
-            if new is not v or is_empty(v):
+            if of is str:
+                if v.strip():
+                    continue
                 break
+            if of is int or of is float or of is bool:
+                continue  # numbers: never empty, nothing inside
+            if (of is dict or of is list) and v and drop_empty(v) is v:
+                continue  # a container with nothing to drop inside
+            if of is not dict and of is not list and not isinstance(v, CONTAINERS) and not is_empty(v):
+                continue  # another kind of value, kept as it is
+            break
         else:
             return value
-        items = list(value.items()) if kind is dict else list(enumerate(value))
-        kept = items[:n] + [(items[n][0], new)]  # item n is the first dropped or changed
-        kept += ((k, drop_empty(v) if isinstance(v, CONTAINERS) else v) for k, v in items[n + 1:])
-        kept = [(k, v) for k, v in kept if not is_empty(v)]
-        return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
         return {k: v for k, v in out.items() if not is_empty(v)}

@@ -42,6 +42,8 @@ AUTHOR_AND = re.compile(r"\s*(?:,\s*|\s)(?:and|&|und|et)\s+(?=\S)", re.I)
 # two authors only when both sides are names of two words or more.
 AUTHOR_AND_ROMANCE = re.compile(r"\s+(?:y|e)\s+")
 AUTHOR_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s+al\b\.?\s*$|\s*,?\s*等\s*$", re.I)
+# AUTHOR_ET_AL without its optional lead: it finds a match where AUTHOR_ET_AL does, ~4x faster (no \s* tried everywhere).
+AUTHOR_ET_AL_END = re.compile(r"(?:\bet\.?\s+al\b\.?|等)\s*$", re.I)
 AUTHOR_KEY = re.compile(r"[\W_]+")
 # For ASCII text, [\W_] is every character but a letter or a digit: bytes.translate deletes them at once.
 ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
@@ -96,6 +98,8 @@ def is_empty(value: Any) -> bool:
         return not value.strip()
     if kind is list or kind is dict:
         return not value
+    if kind is int or kind is float or kind is bool:  # exact numbers never equal [] or {}
+        return False
     return (isinstance(value, str) and not value.strip()) or value in ([], {})
 
 
@@ -195,8 +199,11 @@ def to_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and NUMBER.match(value) and "." not in value:
-        return int(NUMBER_SEPARATORS.sub("", value))
+    if isinstance(value, str):
+        if value.isdecimal():  # only [Nd] digits (what \d is): NUMBER matches, and there is nothing to remove
+            return int(value)
+        if NUMBER.match(value) and "." not in value:
+            return int(NUMBER_SEPARATORS.sub("", value))
     return None
 
 
@@ -311,7 +318,7 @@ def ends_et_al(text: str) -> bool:
     tail = text.rstrip()
     if not (tail.endswith("等") or tail[-3:].lower().endswith(("al", "al."))):
         return False
-    return AUTHOR_ET_AL.search(text) is not None
+    return AUTHOR_ET_AL_END.search(text) is not None
 
 
 def _split_commas(text: str) -> list[str]:
@@ -386,6 +393,21 @@ def split_authors(value: Any) -> list[str]:
     # With ";" between authors, one comma inside an author is "Last, First".
     inverted = (len(chunks) >= 2 and "," in text  # no chunk has a comma the text does not
                 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks))
+    if "," not in text and _no_and(text) and AUTHOR_AND_ROMANCE.search(text) is None:
+        names = chunks  # the loop below would keep each chunk as it is: what no chunk has, the text has not
+    else:
+        names = _split_chunks(chunks, inverted)
+    return [" ".join(n.split()) for n in names if n.strip(" .")]
+
+
+def _no_and(text: str) -> bool:
+    """Return True when AUTHOR_AND finds nothing in ``text``, trying the regex only on a hint of it."""
+    lower = text.lower()  # AUTHOR_AND needs "&", "and", "und" or "et" (re.I: only A-Z fold to a-z here)
+    return not ("nd" in lower or "et" in lower or "&" in text) or AUTHOR_AND.search(text) is None
+
+
+def _split_chunks(chunks: list[str], inverted: bool) -> list[str]:
+    """Return the names in the chunks of an author list: "and", " y "/" e " and commas split them."""
     names = []
     for chunk in chunks:
         lower = chunk.lower()  # AUTHOR_AND needs "&", "and", "und" or "et" (re.I: only A-Z fold to a-z here)
@@ -397,7 +419,7 @@ def split_authors(value: Any) -> list[str]:
             names.append(f"{first} {last}".strip())
         else:
             names.extend(_split_commas(chunk) if "," in chunk else [chunk.strip()])
-    return [" ".join(n.split()) for n in names if n.strip(" .")]
+    return names
 
 
 def author_key(name: str) -> str:
@@ -538,16 +560,17 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         if rest is not None:
             leftovers.append(("journal", given))
     for field, key in JOURNAL_FLAT_PAIRS:
-        value, rest = data.get(key), None
-        if value is None or is_empty(value):
+        if (value := data.get(key)) is None or is_empty(value):
             continue
+        rest = None
         if field == "name":
             value, rest = _name_value(value)
-        if is_empty(value) or (not is_empty(journal.get(field)) and str(journal[field]).strip() != str(value).strip()
-                             and fold(str(journal[field])) != fold(str(value))):
+        unset = is_empty(current := journal.get(field))
+        if is_empty(value) or (not unset and str(current).strip() != str(value).strip()
+                               and fold(str(current)) != fold(str(value))):
             leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
             continue
-        if is_empty(journal.get(field)):
+        if unset:
             journal[field] = value
             origin[field] = key
         if rest is not None:  # the same name, with more: S2's venue id, type, url; other titles
@@ -657,8 +680,8 @@ def _keywords(value: Any) -> list[str] | None:
     items = value if isinstance(value, list) else KEYWORD_SEP.split(value) if isinstance(value, str) else []
     out, seen = [], set()
     for item in items:
-        if isinstance(item, str) and item.strip() and fold(item) not in seen:
-            seen.add(fold(item))
+        if isinstance(item, str) and item.strip() and (key := fold(item)) not in seen:
+            seen.add(key)
             out.append(" ".join(item.split()))
     return out or None
 
@@ -748,9 +771,11 @@ def normalize_fields(record: Record) -> Record:
         if titles[1:] or out["title"] is None:
             extra["title"] = data["title"]
     authors: list[dict] = []
+    truncated = False
     for key in AUTHOR_KEYS:
         if (value := data.get(key)) is None or is_empty(value):
-            continue
+            continue  # a blank text does not end with "et al." either
+        truncated = truncated or (isinstance(value, str) and ends_et_al(value))
         entries, unnamed = _author_entries(data[key])
         if unnamed:
             extra[key] = unnamed if entries else data[key]
@@ -759,7 +784,6 @@ def normalize_fields(record: Record) -> Record:
         elif not authors:
             authors = entries
     out["authors"] = _dedupe_authors(authors)
-    truncated = any(isinstance(v := data.get(k), str) and ends_et_al(v) for k in AUTHOR_KEYS)
     doi_extra: dict[str, Any] = {}
     out["doi"] = _first(view, DOI_KEYS, normalize_doi, doi_extra)
     urls: dict[str, Any] = {}
@@ -817,10 +841,10 @@ def normalize_fields(record: Record) -> Record:
     for key, value in view.items():
         if key in CONSUMED or value is None or is_empty(value):
             continue
-        if key in SOURCE_KEYS:
-            _put(source, SOURCE_KEYS[key], value, extra, key)
-        elif key in RANKING_KEYS:
-            group, field = RANKING_KEYS[key]
+        if (target := SOURCE_KEYS.get(key)) is not None:
+            _put(source, target, value, extra, key)
+        elif (ranking := RANKING_KEYS.get(key)) is not None:
+            group, field = ranking
             if not isinstance(rankings.setdefault(group, {}), dict):
                 extra[key] = value
                 continue
@@ -834,7 +858,8 @@ def normalize_fields(record: Record) -> Record:
                 _put(out, ids[key], normalized, extra, key)
         else:
             extra[key] = value
-    if normalize_arxiv(out["doi"] or "") and is_empty(out.get("arxiv")):
+    # A DOI (from normalize_doi: "10.<digits>/...") is an arXiv id only as arXiv's own DOI, "10.48550/arxiv.<id>"
+    if (out["doi"] or "").startswith("10.48550/") and normalize_arxiv(out["doi"]) and is_empty(out.get("arxiv")):
         out["arxiv"] = normalize_arxiv(out["doi"])
     out["source"], out["rankings"], out["extra"] = source, rankings, extra
     # is_empty inlined for the common kinds: text, lists and objects (~30 values a record)
