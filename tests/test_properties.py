@@ -6,7 +6,7 @@ import re
 from io import BytesIO
 import unicodedata
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import metaclean
@@ -69,8 +69,10 @@ def test_no_word_of_the_input_is_lost(record: dict, times: int) -> None:
 
 @SETTINGS
 @given(st.text(max_size=200))
+@example("\x87¢ß;\x80")  # a name cut from a list read as mojibake alone: repaired in the first clean
+@example("Ann Caf\ufffd Bar; Baz Qux")  # damage in a list is warned about once, not again per name
 def test_any_string_in_any_field_is_survived(text: str) -> None:
-    for key in ("title", "abstract", "authors", "doi", "resultStr", "journal"):
+    for key in ("title", "abstract", "authors", "keywords", "doi", "resultStr", "journal"):
         result = clean({key: text})
         assert result.record is not None and not result.issues
         assert metaclean.clean_record(result.record) == result.record

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
+from metaclean.passes.repair_text import repair_piece
 from metaclean.record import LazyReasons, Record, add_warning
 
 # SICI-style DOIs hold "<...>" pairs (10.1002/(SICI)...<693::AID-ASI4>3.0.CO;2-0): a "<" is part of
@@ -445,7 +446,10 @@ def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
             else:
                 entries.append({"name": name, **{k: v for k, v in item.items() if k not in used and not is_empty(v)}})
         elif isinstance(item, str):
-            entries.extend({"name": n} for n in split_authors(item))
+            names = split_authors(item)
+            if names != [item]:  # cut from a repaired list: repaired on their own, as a second clean would
+                names = [repair_piece(n, names=True) for n in names]
+            entries.extend({"name": n} for n in names)
         elif not is_empty(item):
             unnamed.append(item)
     return entries, unnamed
@@ -678,6 +682,8 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[An
 
 def _keywords(value: Any) -> list[str] | None:
     items = value if isinstance(value, list) else KEYWORD_SEP.split(value) if isinstance(value, str) else []
+    if isinstance(value, str) and items[1:]:  # cut from a repaired list: repaired on their own, as a second clean would
+        items = [repair_piece(item) for item in items]
     out, seen = [], set()
     for item in items:
         if isinstance(item, str) and item.strip() and (key := fold(item)) not in seen:

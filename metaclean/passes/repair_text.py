@@ -871,6 +871,32 @@ LOST_LETTER = re.compile(r"\b[A-Z][a-z]*(?: (?P<tail>[a-z]+)\b(?![.'’-]))")
 QUESTION_LETTER = re.compile(r"[A-Za-z]\?[a-z]")
 
 
+# Each message above as a pattern: what it quotes, so that a message quoting less of the same
+# damage is recognised (a name cut from an author list quotes less context than the whole list did).
+DAMAGE_PATTERNS = tuple(
+    re.compile(re.escape(template).replace(r"\{found\}", "(?P<found>.*?)").replace(r"\{context\}", "(?P<context>.*)"),
+               re.DOTALL)
+    for template in DAMAGE_MESSAGES.values())
+
+
+def _repeats(message: str, given: set[str]) -> bool:
+    """Does ``message`` report damage that a message of ``given`` reported already, maybe with more context?
+
+    >>> _repeats("replacement character U+FFFD in 'Caf\ufffd': the original characters are lost",
+    ...          {"replacement character U+FFFD in 'Caf\ufffd; Bar': the original characters are lost"})
+    True
+    """
+    if message in given:
+        return True
+    for pattern in DAMAGE_PATTERNS:
+        if (new := pattern.fullmatch(message)) is None:
+            continue
+        found = new.groupdict().get("found")
+        return any((old := pattern.fullmatch(g)) is not None and new["context"] in old["context"]
+                   and found == old.groupdict().get("found") for g in given)
+    return False
+
+
 def find_damage(text: str, *, names: bool = False) -> tuple[str, ...]:
     """Describe damage in ``text`` that no fix can undo (for a warning; the text is not changed).
 
@@ -934,6 +960,19 @@ def _asks_nothing(text: str, multiline: bool) -> bool:
         return (text.isprintable() and ("&" not in text or not ENTITY.search(text)) and "<" not in text
                 and "  " not in text and text[:1] != " " and text[-1:] != " ")  # _needs_layout, for ASCII
     return ASKING_TRIGGER.search(text) is None and not _needs_layout(text, multiline)
+
+
+def repair_piece(text: str, *, names: bool = False) -> str:
+    """Return a piece cut from a repaired string, repaired on its own: what a second clean makes of it.
+
+    ftfy reads a line whole, so a piece of it alone can read as mojibake when the line did not
+    (``‡¢ß`` cut from ``‡¢ß;€``). Passes that cut strings (author and keyword lists) repair the
+    pieces, so that cleaning a cleaned record changes nothing.
+
+    >>> repair_piece("‡¢ß"), repair_piece("García")
+    ('ࢧ', 'García')
+    """
+    return text if _asks_nothing(text, False) else repair_string(text, names=names).text
 
 
 def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> str:
@@ -1006,7 +1045,7 @@ def repair_text(record: Record) -> Record:
     data = repaired
     given = {w.get("message") for w in data.get("warnings") or () if isinstance(w, Mapping) and w.get("pass") == PASS_NAME}
     for path, message in damages:
-        if message not in given:  # given already, maybe under the field's earlier name
+        if not _repeats(message, given):  # given already, maybe under the field's earlier name
             data = add_warning(data, PASS_NAME, path, message)
     if data.get("warnings") != repaired.get("warnings"):
         reasons["warnings"] = "irreparable damage flagged"
