@@ -779,7 +779,9 @@ def _split_once(text: str, context: str) -> Anatomy:
     # An abstract in two languages carries each language's keywords inside it (``resumo: ...
     # PALAVRAS-CHAVE: ... ABSTRACT: ... KEYWORDS: ...``): the first keywords heading after the
     # last language label is part of the abstract; a page's own keywords come after it.
-    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0]
+    # (Only a keywords part can be dropped: without one, the text is not scanned for labels.)
+    has_keywords = any(field == "keywords" for field, _, _ in sections)
+    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0] if has_keywords else []
     if interior:
         last = interior[-1]
         for k, (field, _, head) in enumerate(sections):
