@@ -404,10 +404,15 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
     case_cuts = set(_case_cuts(token))
     cuttable = [j == 0 or j == n or _can_cut(token, j) for j in range(n + 1)]  # once, not per piece
     lowered = token.lower() if token.isascii() else None  # ASCII lowers letter by letter
+    ranks = word_ranks()
     for i in range(n):
         if best[i] is None or not cuttable[i]:
             continue
         pieces, cost, cuts = best[i]
+        # Every way on from i adds a piece, and no piece costs less than 0: once the whole token
+        # has (pieces + 1, cost) or better, nothing from i can beat it (ties keep the first).
+        if best[n] is not None and (pieces + 1, cost) >= best[n][:2]:
+            continue
         last = n if lowered is None else _last_piece_end(lowered, i, vocab)
         for j in range(i + 2, last + 1):
             if not cuttable[j]:
@@ -415,9 +420,18 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
             piece = token[i:j].lower() if lowered is None else lowered[i:j]
             if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
                 continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
-            c = _key_cost(piece, vocab)
-            if c is None:
-                continue
+            # _key_cost, its two commonest answers first (a piece has >= 2 letters)
+            if piece in vocab:
+                c = 0.0
+            elif piece.isalpha():
+                rank = ranks.get(piece)
+                if rank is None or len(piece) < 3 or (len(piece) == 3 and rank > 5000):
+                    continue
+                c = 0.5 + rank / 100000
+            else:
+                c = _key_cost(piece, vocab)
+                if c is None:
+                    continue
             # A cut where the case changes is evidence; one inside a run of letters is not.
             c += 0.0 if (j == n or j in case_cuts) else 0.25
             cand = (pieces + 1, cost + c, (*cuts, j))
@@ -765,7 +779,9 @@ def _split_once(text: str, context: str) -> Anatomy:
     # An abstract in two languages carries each language's keywords inside it (``resumo: ...
     # PALAVRAS-CHAVE: ... ABSTRACT: ... KEYWORDS: ...``): the first keywords heading after the
     # last language label is part of the abstract; a page's own keywords come after it.
-    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0]
+    # (Only a keywords part can be dropped: without one, the text is not scanned for labels.)
+    has_keywords = any(field == "keywords" for field, _, _ in sections)
+    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0] if has_keywords else []
     if interior:
         last = interior[-1]
         for k, (field, _, head) in enumerate(sections):
