@@ -116,6 +116,17 @@ def test_in_place_rewrites_atomically_and_twice_is_once(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["record.txt"]
 
 
+def test_in_place_on_a_jsonl_cut_into_ranges_for_two_workers(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 8192)
+    src = numbered_jsonl(tmp_path / "big.jsonl", 400)
+    result = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["clean", "--in-place", str(src), "--jobs", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert src.read_bytes() == (tmp_path / "out" / "big.jsonl").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "out"]
+
+
 def test_in_place_refuses_stdin_and_output() -> None:
     assert runner.invoke(app, ["clean", "--in-place", "-"]).exit_code == 2
     assert runner.invoke(app, ["clean", "--in-place", str(SEED), "-o", "x"]).exit_code == 2
