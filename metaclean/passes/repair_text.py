@@ -578,8 +578,9 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     if not may_hold_mojibake(text):
         return text, ()
     out, names = [], []
-    for line in text.split("\n"):
-        if may_hold_mojibake(line) and not _ambiguous_cjk(line):
+    lines = text.split("\n")
+    for line in lines:  # (one line is the text, just tested)
+        if (len(lines) == 1 or may_hold_mojibake(line)) and not _ambiguous_cjk(line):
             fixed, plan = _ftfy_fix(line)
             if fixed != line:
                 names.extend(_describe(plan))
