@@ -298,3 +298,75 @@ def test_past_max_triggers_unasked_fixes_change_nothing(text: str, multiline: bo
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rt, "_scan", _all_steps)
         assert rt.repair_string(text, multiline=multiline) == scanned
+
+
+# --- the scan without a regex for ASCII text; whitespace folded by str.split --------------------
+
+ASCII_TEXT = st.one_of(
+    st.lists(st.sampled_from(ASCII_PIECES + ["\x1c", "\x1d", "\x1e", "\x0b", "\r", "\t\t", " \n", "\n "]),
+             max_size=20).map("".join),
+    st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40),
+)
+
+
+def test_ascii_triggers_are_the_tag_the_ampersand_and_the_controls() -> None:
+    """_ascii_asks' premise: in ASCII text a trigger asks only as "<", "&" (before an entity) or a control but "\\n"."""
+    controls = {chr(c) for c in [*range(0x20), 0x7F]} - {"\n"}
+    assert {c for c in map(chr, range(0x80)) if rt.TRIGGER.match(c)} == controls | {"<", "&"}
+    assert all(rt.ASKING_TRIGGER.match(c + "x") for c in controls | {"<"})
+    assert not any(rt.ASKING_TRIGGER.match(c + d) for c in map(chr, range(0x80)) for d in "x &?\ufffd\u00a9\u00a0"
+                   if c not in controls | {"<", "&"})
+
+
+def _scan_by_regex(text: str, multiline: bool, layout: bool) -> frozenset[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rt, "_ascii_asks", lambda text: True)  # every text the regex way
+        return rt._scan(text, multiline, layout)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ASCII_TEXT, TEXT), st.booleans(), st.booleans())
+def test_scan_without_regex_for_ascii(text: str, multiline: bool, layout: bool) -> None:
+    assert rt._scan(text, multiline, layout) == _scan_by_regex(text, multiline, layout)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ASCII_TEXT, TEXT, LONG_TEXT), st.booleans())
+def test_quick_scan_is_the_scan_or_none(text: str, multiline: bool) -> None:
+    """_quick_scan answers (nothing, or whitespace only) exactly when no trigger asks; else it leaves it to _scan."""
+    quick = rt._quick_scan(text, multiline)
+    asks = rt.ASKING_TRIGGER.search(text) is not None
+    assert (quick is None) == asks
+    if quick is not None:
+        assert quick == _scan_by_regex(text, multiline, True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(ASCII_TEXT, TEXT), st.booleans())
+def test_printable_ascii_layout_test(text: str, multiline: bool) -> None:
+    """_repair_str's inlined layout test for printable ASCII without "<" and "&" is _needs_layout's answer."""
+    if text.isascii() and text.isprintable():
+        assert ("  " in text or text[:1] == " " or text[-1:] == " ") == rt._needs_layout(text, multiline)
+
+
+ORIGINAL_NAME_DAMAGE_HINT = re.compile(r"[A-Za-z][ ?][a-z]")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(TEXT, st.text(alphabet="aZ ?.b", max_size=12)))
+def test_name_damage_hint_as_written_first(text: str) -> None:
+    assert (rt.NAME_DAMAGE_HINT.search(text) is None) == (ORIGINAL_NAME_DAMAGE_HINT.search(text) is None)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ASCII_TEXT, TEXT, st.text(alphabet=st.characters(max_codepoint=0x7F, whitelist_categories=("Zs", "Cc", "Ll")), max_size=30)))
+def test_fold_line_by_split(text: str) -> None:
+    assert rt._fold_line(text) == rt.LINE_WS.sub(" ", text).strip()
+
+
+def test_ftfy_step_copy_differs_only_in_is_bad() -> None:
+    """FTFY_ONE_STEP is ftfy's code with ftfy's globals, but for is_bad, which is ours (ftfy's answers)."""
+    step = ftfy._fix_encoding_one_step_and_explain
+    assert rt.FTFY_ONE_STEP.__code__ is step.__code__
+    assert {k for k, v in rt.FTFY_ONE_STEP.__globals__.items() if step.__globals__.get(k) is not v} == {"is_bad"}
+    assert rt.FTFY_ONE_STEP.__globals__["is_bad"] is rt.is_bad

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 import re
+import types
 import unicodedata
 from collections import abc
 from functools import lru_cache
@@ -479,9 +480,23 @@ def is_bad(text: str) -> bool:
     return False
 
 
+def _with_is_bad(step: Callable | None) -> Callable | None:
+    """A copy of ftfy's function ``step`` that calls ``is_bad`` above where it calls ftfy's own.
+
+    The same answers (is_bad is ftfy's, tested), without ftfy's slow scan of the whole line.
+    """
+    if step is None:
+        return None
+    copy = types.FunctionType(step.__code__, {**step.__globals__, "is_bad": is_bad}, step.__name__,
+                              step.__defaults__, step.__closure__)
+    copy.__kwdefaults__ = step.__kwdefaults__
+    return copy
+
+
 # ftfy's one step of fix_encoding_and_explain (private, in ftfy 6.x): its loop is run here, with
 # the cheap test above first. tests/test_fastpaths_text.py checks the result equals ftfy's own.
-FTFY_ONE_STEP = getattr(ftfy, "_fix_encoding_one_step_and_explain", None)
+# The step starts with ftfy's is_bad again (a scan of the whole line): its copy asks ours.
+FTFY_ONE_STEP = _with_is_bad(getattr(ftfy, "_fix_encoding_one_step_and_explain", None))
 
 
 def _fix_encoding(text: str) -> tuple[str, list]:
@@ -563,8 +578,9 @@ def fix_mojibake(text: str) -> tuple[str, tuple[str, ...]]:
     if not may_hold_mojibake(text):
         return text, ()
     out, names = [], []
-    for line in text.split("\n"):
-        if may_hold_mojibake(line) and not _ambiguous_cjk(line):
+    lines = text.split("\n")
+    for line in lines:  # (one line is the text, just tested)
+        if (len(lines) == 1 or may_hold_mojibake(line)) and not _ambiguous_cjk(line):
             fixed, plan = _ftfy_fix(line)
             if fixed != line:
                 names.extend(_describe(plan))
@@ -664,7 +680,15 @@ PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
 PARA_GAP = re.compile(r"\n{3,}")
 
 
+# ASCII whitespace that LINE_WS keeps when alone (besides the space): without it, every run of
+# whitespace becomes one space and the ends go, which is what str.split and join do (both take
+# whitespace as str.isspace does, as the regex's \s does).
+ASCII_KEPT_ALONE = "\x1c\x1d\x1e\x1f"
+
+
 def _fold_line(line: str) -> str:
+    if line.isascii() and not any(map(line.__contains__, ASCII_KEPT_ALONE)):
+        return " ".join(line.split())
     return LINE_WS.sub(" ", line).strip()
 
 
@@ -743,6 +767,22 @@ def _needs_layout(text: str, multiline: bool) -> bool:
         "\n" in text and (not multiline or " \n" in text or "\n " in text or "\n\n\n" in text))
 
 
+NOTHING: frozenset[str] = frozenset()
+LAYOUT_ONLY = frozenset({"whitespace"})
+
+
+def _ascii_asks(text: str) -> bool:
+    """Does a trigger ask in ASCII ``text``? There they are "<", an entity and the controls but the line break.
+
+    (isprintable refuses exactly the ASCII controls, tests/test_fastpaths_text.py checks the rest.)
+
+    >>> _ascii_asks("A\\nB"), _ascii_asks("AT&T"), _ascii_asks("A&amp;B"), _ascii_asks("A\\tB")
+    (False, False, True, True)
+    """
+    return ("<" in text or ("&" in text and ENTITY.search(text) is not None)
+            or not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())))
+
+
 def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     """Return the steps that may change ``text`` (and "damage" if it may hold some): one scan at C speed.
 
@@ -751,6 +791,8 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     >>> _scan("“Curly” – clean", False, True)
     frozenset()
     """
+    if layout and text.isascii() and not _ascii_asks(text):  # most texts after a fix: no regex
+        return LAYOUT_ONLY if _needs_layout(text, multiline) else NOTHING
     needs: set[str] = set()
     if layout and _needs_layout(text, multiline):
         needs.add("whitespace")
@@ -831,7 +873,11 @@ def repair_string(text: str, *, multiline: bool = False, names: bool = False, la
     >>> repair_string("Mart n J tte", names=True).damage
     ("a letter lost as a space: 'Mart n'", "a letter lost as a space: 'J tte'")
     """
-    needs = _scan(text, multiline, layout)
+    return _repair(text, multiline, names, layout, _scan(text, multiline, layout))
+
+
+def _repair(text: str, multiline: bool, names: bool, layout: bool, needs: frozenset[str]) -> Repair:
+    """``repair_string``, from what ``_scan(text, multiline, layout)`` said (``needs``)."""
     fixes: list[str] = []
     for _ in range(MAX_ROUNDS):
         if not needs.difference(("damage",)):
@@ -925,7 +971,8 @@ def _encoding_damage(text: str) -> tuple[str, ...]:
 
 
 # Both patterns above hold a letter, a space or "?", and a lower-case letter, in that order.
-NAME_DAMAGE_HINT = re.compile(r"[A-Za-z][ ?][a-z]")
+# (``[A-Za-z][ ?][a-z]``, written to start at the space or "?": the regex engine then skips to those.)
+NAME_DAMAGE_HINT = re.compile(r"[ ?][a-z](?<=[A-Za-z]..)")
 
 
 def _name_damage(text: str) -> tuple[str, ...]:
@@ -950,16 +997,27 @@ def _field_kind(path: str) -> tuple[bool, bool]:
     return is_multiline_field(path), is_name_field(path)
 
 
+def _quick_scan(text: str, multiline: bool) -> frozenset[str] | None:
+    """``_scan(text, multiline, True)`` when no trigger in ``text`` asks (whitespace at most), else None.
+
+    >>> _quick_scan("Deep learning", False), _quick_scan("A&amp;B", False), _quick_scan("Caf\u00e9 ", False)
+    (frozenset(), None, frozenset({'whitespace'}))
+    """
+    if text.isascii():  # most strings: no regex (an entity's aside)
+        if _ascii_asks(text):
+            return None
+    elif ASKING_TRIGGER.search(text) is not None:
+        return None
+    return LAYOUT_ONLY if _needs_layout(text, multiline) else NOTHING
+
+
 def _asks_nothing(text: str, multiline: bool) -> bool:
     """Would ``_scan`` find nothing to do in ``text`` (no trigger that asks, no stray whitespace)?
 
     >>> _asks_nothing("Deep learning", False), _asks_nothing("A&amp;B", False), _asks_nothing("Caf\u00e9", False)
     (True, False, True)
     """
-    if text.isascii():  # the ASCII triggers are "&", "<" and the controls (which isprintable refuses): no regex
-        return (text.isprintable() and ("&" not in text or not ENTITY.search(text)) and "<" not in text
-                and "  " not in text and text[:1] != " " and text[-1:] != " ")  # _needs_layout, for ASCII
-    return ASKING_TRIGGER.search(text) is None and not _needs_layout(text, multiline)
+    return _quick_scan(text, multiline) is NOTHING
 
 
 def repair_piece(text: str, *, names: bool = False) -> str:
@@ -978,19 +1036,27 @@ def repair_piece(text: str, *, names: bool = False) -> str:
 def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo: Memo) -> str:
     """Return ``value`` repaired, the same object when nothing changed; note why and the damage."""
     multiline, names = _field_kind(path)
-    if _asks_nothing(value, multiline):
+    if value.isascii() and "<" not in value and "&" not in value and value.isprintable():
+        # _quick_scan's answer for most strings, inlined: the space is their only whitespace
+        needs = LAYOUT_ONLY if "  " in value or value[:1] == " " or value[-1:] == " " else NOTHING
+    else:
+        needs = _quick_scan(value, multiline)
+    if needs is NOTHING:
         # Most strings: repair_string would find no step to run and no damage (both need a
         # trigger that asks), so only the names' own test is left.
         if names:
-            damages.extend((path, message) for message in _name_damage(value))
+            found = _name_damage(value)
+            if found:
+                damages.extend((path, message) for message in found)
         return value
     key = (value, multiline, names)
     repair = memo.get(key)
-    if repair is None:
-        repair = memo[key] = repair_string(value, multiline=multiline, names=names)
+    if repair is None:  # the scan is made once: what _quick_scan found, or the full one
+        repair = memo[key] = _repair(value, multiline, names, True, _scan(value, multiline, True) if needs is None else needs)
     if repair.fixes:
         reasons.setdefault(path, []).extend(repair.fixes)
-    damages.extend((path, message) for message in repair.damage)
+    if repair.damage:
+        damages.extend((path, message) for message in repair.damage)
     return repair.text if repair.text != value else value
 
 
