@@ -19,8 +19,8 @@ the issues describe), each measurement a fresh child process:
 
 Wall time is ``time.perf_counter`` around the child; CPU time and peak RSS come from ``os.wait4``
 for that child alone. The peak of the whole process tree's memory (PSS, so pages shared after fork
-count once) is sampled from /proc every 50 ms in runs of their own (memory at 1x and 3x, Dask):
-a sample costs ~12 ms of CPU, which would slow the timed runs that use every core.
+count once) is sampled from /proc every 50 ms in runs of their own (memory at 1x and 3x, Dask), so
+that the timed runs carry no sampler (a sample costs ~12 ms of CPU).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ DOC = (
     "rate of jq's bare unwrap. Where the time goes: `benchmarks/profile.md`.\n\n"
     "Columns: MB/s and records/s are input over wall time; CPU s is user+sys of the run (all its "
     "processes), MB per CPU s the input over it (less sensitive to other load on the machine); peak RSS is the largest single process (`wait4`), tree PSS the sampled peak of the "
-    "whole process tree (workers included), in the runs marked sampled only (sampling takes CPU from the run). `vs naive`, `vs jq`: MB/s ratios. jq's filter is "
+    "whole process tree (workers included), in the runs marked sampled only. `vs naive`, `vs jq`: MB/s ratios. jq's filter is "
     f"`{JQ_FILTER}`: plain `.resultStr |= fromjson` stops at the first record without a string "
     "`resultStr` (15% have none, 0.5% a broken one). The naive baseline runs on a prefix of the "
     "file (`--naive-mb`, default 20) and its rates are extrapolated; the others run on all of it."
@@ -301,8 +301,9 @@ def main(argv: list[str] | None = None) -> None:
     # Throughput, in rounds: metaclean on 1 and on all cores, then the naive baseline, one after the
     # other, --rounds times. Each row shows its median run; the ratio to the naive baseline is the
     # median of each round's ratio (runs next to each other see the same load from the rest of the
-    # machine). These runs are not sampled for memory: reading a process tree's PSS costs ~12 ms
-    # of CPU a time, at every 50 ms ~18% of a core that workers using every core would lose.
+    # machine). These runs are not sampled for memory, so that they time metaclean alone (a sample
+    # of the process tree's PSS costs ~12 ms of CPU; on the 200 MB run no effect on the wall time
+    # was measurable, 10.5 s either way, but the timed runs need not carry it).
     timed: dict[str, list[Measure]] = {"jobs1": [], "jobsN": [], "naive": []}
     for round_ in range(args.rounds):
         log(f"round {round_ + 1} of {args.rounds}")
@@ -356,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
     mem1 = None
     if jobs:
         mem1 = Row(f"metaclean `--jobs {cores}`, memory sampled", mb, n, clean(big, cores, "mem1", sample=True),
-                   "memory at 1x (the sampling slows it)")
+                   "memory at 1x")
         rows.append(mem1)
 
     # memory at 3x
