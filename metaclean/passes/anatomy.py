@@ -691,7 +691,7 @@ def _take_copyright(part: str) -> tuple[str, str]:
     return part, ""
 
 
-def split_text(text: str, *, context: str = "") -> Anatomy:
+def split_text(text: str, *, context: str = "", marked: bool = False) -> Anatomy:
     """Take a glued abstract apart; ``context`` is other text of the record (its title).
 
     >>> a = split_text("ABSTRACTWe study X.KEYWORDS: safety culturerisk Disclosure "
@@ -700,8 +700,10 @@ def split_text(text: str, *, context: str = "") -> Anatomy:
     ('We study X.', ('safety culture', 'risk'), 'None.', ('See Y, p. 4.', 'Ibid.'))
     >>> split_text("A clean abstract.") == Anatomy("A clean abstract.")
     True
+
+    ``marked`` says the caller found a MARKERS match in ``text`` already (one scan, not two).
     """
-    anatomy = _split_once(text, context)
+    anatomy = _split_once(text, context, marked)
     # What is left as the abstract may start with a label or hold a heading that only now
     # stands where one can (``Disclosure statementABSTRACTABSTRACT``): split until nothing
     # changes, so that the pass is idempotent.
@@ -741,9 +743,9 @@ def _combine(first: Anatomy, then: Anatomy) -> Anatomy:
     )
 
 
-def _split_once(text: str, context: str) -> Anatomy:
+def _split_once(text: str, context: str, marked: bool = False) -> Anatomy:
     """Split ``text`` once: the label, then the parts at their headings."""
-    if not MARKERS.search(text):
+    if not marked and not MARKERS.search(text):
         return Anatomy(text)
     label, body = _strip_label(text)
 
@@ -946,7 +948,7 @@ def split_abstract(record: Record) -> Record:
     # Without a marker split_text returns the text whole: most abstracts stop here, before the
     # context of their titles is gathered.
     if isinstance(abstract, str) and MARKERS.search(abstract):
-        anatomy = split_text(abstract, context=_context(data))
+        anatomy = split_text(abstract, context=_context(data), marked=True)
         if anatomy != Anatomy(abstract):
             new = dict(data)
             _merge(new, anatomy, "", reasons)
@@ -956,7 +958,7 @@ def split_abstract(record: Record) -> Record:
         for lang, tr in translations.items():
             if not isinstance(tr, dict) or not isinstance(tr.get("abstract"), str) or not MARKERS.search(tr["abstract"]):
                 continue
-            anatomy = split_text(tr["abstract"], context=_context(tr))
+            anatomy = split_text(tr["abstract"], context=_context(tr), marked=True)
             if anatomy == Anatomy(tr["abstract"]):
                 continue
             tr_new = dict(tr)
