@@ -333,6 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     naive = Row("naive: json + `ftfy.fix_text` on every string", naive_bytes / 1e6, naive_records,
                 median(timed["naive"]), naive_note)
     rounds = f"median of {args.rounds}" if args.rounds > 1 else ""
+    notes.append("Wall seconds of each round, in order: " + "; ".join(
+        f"{name} {', '.join(f'{m.wall:.1f}' for m in ms)}" for name, ms in timed.items() if ms) + ".")
     allcores = None
     if jobs:
         rows.append(Row("metaclean `--jobs 1`", mb, n, median(timed["jobs1"]), rounds))
