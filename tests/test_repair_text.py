@@ -317,3 +317,13 @@ def test_repair_is_idempotent_and_never_raises(text: str, multiline: bool, names
 def test_pass_is_idempotent_on_random_records(data) -> None:
     once = repair_text(Record({"extra": data}))
     assert repair_text(once) is once
+
+
+@pytest.mark.parametrize("odd", [{"pass": "repair_text"}, {"pass": "repair_text", "message": 5},
+                                 {"pass": "repair_text", "message": ["x"]}], ids=["no message", "number", "list"])
+def test_an_inputs_own_odd_warnings_do_not_stop_the_pass(odd: dict) -> None:
+    from metaclean.pipeline import clean
+
+    result = clean({"title": "Caf\ufffd x", "warnings": [odd]})
+    assert not result.issues
+    assert result.record["warnings"][0] == odd and "U+FFFD in 'Caf\ufffd x'" in result.record["warnings"][1]["message"]

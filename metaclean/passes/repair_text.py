@@ -1109,7 +1109,8 @@ def repair_text(record: Record) -> Record:
     memo: Memo = {}
     repaired, reasons, damages = repair_data(record.data, memo)
     data = repaired
-    given = {w.get("message") for w in data.get("warnings") or () if isinstance(w, Mapping) and w.get("pass") == PASS_NAME}
+    given = {message for w in data.get("warnings") or () if isinstance(w, Mapping) and w.get("pass") == PASS_NAME
+             and isinstance(message := w.get("message"), str)}  # an input's own warnings may hold anything
     for path, message in damages:
         if not _repeats(message, given):  # given already, maybe under the field's earlier name
             data = add_warning(data, PASS_NAME, path, message)
