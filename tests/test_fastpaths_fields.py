@@ -61,6 +61,19 @@ def test_drop_empty_is_the_plain_recursion(value) -> None:
     assert repr(drop_empty(value)) == repr(_slow_drop_empty(value))
 
 
+def test_drop_empty_walks_each_container_once(monkeypatch) -> None:
+    from metaclean.passes import dedupe
+
+    calls = []
+    real = dedupe.drop_empty
+    monkeypatch.setattr(dedupe, "drop_empty", lambda value: calls.append(1) or real(value))
+    nested: list = [""]
+    for _ in range(12):  # each level holds the next and a string: 13 lists
+        nested = [nested, "x"]
+    assert repr(dedupe.drop_empty(nested)) == repr(_slow_drop_empty(nested))
+    assert len(calls) <= 2 * 13  # about once per list, not twice per level (2 ** 12 calls)
+
+
 @given(st.dictionaries(st.sampled_from(["title", "journal", "x"]), VALUES, max_size=3),
        st.sampled_from(["Ab", "ab", "AB ", "x", "Ｘ", "ſ"]))
 def test_holds_is_fold_in_the_folded_strings(kept, text: str) -> None:

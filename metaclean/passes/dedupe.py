@@ -24,7 +24,8 @@ def drop_empty(value: Any) -> Any:
     """
     kind = value.__class__
     if kind is dict or kind is list:
-        for v in value.values() if kind is dict else value:  # the common case: nothing to drop, so no copy
+        done: dict[int, Any] = {}  # what a container inside became, worked out once: no walk twice
+        for n, v in enumerate(value.values() if kind is dict else value):  # the common case: nothing to drop, no copy
             of = v.__class__
             if of is str:
                 if v.strip():
@@ -32,13 +33,19 @@ def drop_empty(value: Any) -> Any:
                 break
             if of is int or of is float or of is bool:
                 continue  # numbers: never empty, nothing inside
-            if (of is dict or of is list) and v and drop_empty(v) is v:
-                continue  # a container with nothing to drop inside
-            if of is not dict and of is not list and not isinstance(v, CONTAINERS) and not is_empty(v):
+            if of is dict or of is list:
+                if v and (done.setdefault(n, drop_empty(v))) is v:
+                    continue  # a container with nothing to drop inside
+                break
+            if not isinstance(v, CONTAINERS) and not is_empty(v):
                 continue  # another kind of value, kept as it is
             break
         else:
             return value
+        items = list(value.items()) if kind is dict else list(enumerate(value))
+        out = [(k, done[n] if n in done else drop_empty(v)) for n, (k, v) in enumerate(items)]
+        kept = [(k, v) for k, v in out if not is_empty(v)]
+        return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
         return {k: v for k, v in out.items() if not is_empty(v)}
