@@ -12,6 +12,7 @@ import collections
 import itertools
 import os
 import signal
+import stat
 import sys
 import time
 from io import BytesIO
@@ -231,7 +232,7 @@ def ranges(job: Job, size: int | None = None, stdin: IO[bytes] | None = None) ->
     the records' bytes are not copied to the workers. Standard input is cut by ``chunks``.
     """
     size = CHUNK_BYTES if size is None else size
-    if job.source == STDIN:
+    if job.source == STDIN or not _regular(job.source):  # a pipe (``<(zcat x.gz)``) has no ranges to read again
         yield from chunks(job, stdin)
         return
     try:
@@ -254,8 +255,15 @@ def ranges(job: Job, size: int | None = None, stdin: IO[bytes] | None = None) ->
         yield Chunk(job, 0)  # the worker reports why it cannot be read
 
 
-def _stamp(stat: os.stat_result) -> tuple[int, int]:
-    return stat.st_size, stat.st_mtime_ns
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # the worker reports why it cannot be read
+
+
+def _stamp(info: os.stat_result) -> tuple[int, int]:
+    return info.st_size, info.st_mtime_ns
 
 
 def _blocks(f: IO[bytes], length: int, block: int = 1 << 22) -> Iterator[bytes]:

@@ -1,7 +1,6 @@
 """The small types every pass and the pipeline share: Record, Witness, Change, Issue."""
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 
@@ -94,7 +93,28 @@ class LazyReasons(Mapping[str, str]):
         return len(self._get())
 
 
-NO_REASONS: Mapping[str, str] = MappingProxyType({})  # shared, so it must not be writable
+class _NoReasons(Mapping[str, str]):
+    """The empty reasons a Record starts with: one object for all, read-only, pickled by name."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> str:
+        return "NO_REASONS"
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+NO_REASONS: Mapping[str, str] = _NoReasons()
 
 
 class Record(NamedTuple):

@@ -51,6 +51,18 @@ def test_ranges_are_line_ranges_that_cover_the_file(tmp_path: Path) -> None:
         assert b.first_line == a.first_line + data[a.span[0]:a.span[1]].count(b"\n")
 
 
+def test_a_named_pipe_is_cut_into_slices_not_read_whole(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "CHUNK_BYTES", 4096)
+    src = numbered_jsonl(tmp_path / "big.jsonl", 300)
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"cat '{src}' > '{fifo}'"])
+    parts = list(batch.ranges(batch.Job(str(fifo), str(fifo), Path("pipe.jsonl"))))
+    writer.wait(timeout=30)
+    assert len(parts) > 3 and all(p.data is not None for p in parts)
+    assert b"".join(p.data for p in parts) == src.read_bytes()
+
+
 def test_a_file_changed_after_it_was_cut_is_an_issue_and_not_half_written(tmp_path: Path) -> None:
     src = numbered_jsonl(tmp_path / "big.jsonl", 300)
     job = batch.Job(str(src), str(src), Path("big.jsonl"))

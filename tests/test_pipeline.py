@@ -158,3 +158,16 @@ def test_clean_many_gives_what_clean_gives_one_by_one(corpus, truth) -> None:
     assert together == alone
     assert any(r.issues and r.issues[0].pass_name == "explode" for r in together)
     assert together[-1].record is None and together[-1].issues[0].line == 100
+
+
+def test_a_record_pickles_and_copies_for_other_engines() -> None:
+    import copy
+    import pickle
+
+    from metaclean.passes.repair_text import repair_text
+
+    record = Record({"title": "Caf\u00c3\u00a9"})
+    for twin in (pickle.loads(pickle.dumps(record)), copy.deepcopy(record)):
+        assert twin == record and repair_text(twin).data["title"] == "Café"
+    changed = repair_text(record)
+    assert pickle.loads(pickle.dumps(changed)).reasons == {"title": "mojibake: utf-8 read as latin-1"}
