@@ -361,7 +361,8 @@ class _Output:
         self.touched: collections.Counter[str] = collections.Counter()
         self.seconds = 0.0
         self.keys: list[Keyed] = []
-        self.failed = False
+        self.failed = False  # the output cannot be completed: nothing more is written
+        self.lost = False  # ... because part of the input could not be read
         if self.stream is not None and shape == io.ARRAY:
             self.stream.write(b"[")
 
@@ -369,11 +370,12 @@ class _Output:
         self.read += done.read
         self.written += done.written
         self.changed += done.changed
-        self.issues.extend(done.issues)
-        if done.shape is None and self.writer is not None and not self.failed:  # a part could not be read
-            self.failed = True
-            self.abort()
-            self.issues.append(Issue(self.job.name, None, f"{self.target} not written: part of the input could not be read"))
+        if done.shape is None and self.lost:  # the same reason again for each later part: said once
+            self.issues.extend(i for i in done.issues if i.message not in {j.message for j in self.issues})
+        else:
+            self.issues.extend(done.issues)
+        if done.shape is None and not self.lost and (done.chunk.index or not done.chunk.last):
+            self._lose()  # a part of an input of several could not be read: its output would lack records
         self.touched.update(done.touched)
         self.seconds += done.seconds
         self.keys.extend(done.keys)
@@ -404,12 +406,26 @@ class _Output:
             raise
         except OSError as exc:
             self._fail(exc)
-        return FileReport(self.job.name, target, self.read, self.written, self.changed, tuple(self.issues),
+        written = (0 if self.writer is not None else self.items) if self.failed else self.written
+        return FileReport(self.job.name, target, self.read, written, self.changed, tuple(self.issues),
                           self.seconds, dict(self.touched), tuple(self.keys))
 
     def abort(self) -> None:
         if self.writer is not None:
             self.writer.abort()
+
+    def _lose(self) -> None:
+        self.lost = True
+        if self.writer is not None:
+            what = f"{self.target} not written"
+        elif self.stream is not None:
+            what = "output incomplete (the parts before it were written)"
+        else:
+            what = "cleaned output incomplete"
+        if not self.failed:
+            self.issues.append(Issue(self.job.name, None, f"{what}: part of the input could not be read"))
+        self.failed = True
+        self.abort()
 
     def _fail(self, exc: OSError) -> None:
         self.failed = True

@@ -74,7 +74,19 @@ def test_a_file_changed_after_it_was_cut_is_an_issue_and_not_half_written(tmp_pa
     assert report.output is None and list((tmp_path / "out").iterdir()) == []  # no half file, no temporary
     first = report.issues[0]
     assert "changed while it was being cleaned" in first.message and first.line == parts[1].first_line
-    assert any("not written" in i.message for i in report.issues)
+    assert [i.message for i in report.issues[1:]] == [f"{tmp_path / 'out' / 'big.jsonl'} not written: part of the input could not be read"]
+    assert report.written == 0  # said once, not once per later range; and nothing counted as written
+
+
+def test_a_first_part_that_fails_loses_the_output_and_says_so(tmp_path: Path) -> None:
+    src = numbered_jsonl(tmp_path / "big.jsonl", 300)
+    parts = list(batch.ranges(batch.Job(str(src), str(src), Path("big.jsonl")), size=4096))
+    dones = [batch.clean_chunk(p, batch.Options()) for p in parts]
+    dones[0] = batch._failed(parts[0], batch.Issue(str(src), 1, "partition 0 failed on the cluster"), 0.0)
+    (report,) = batch.collect(iter(dones), output=tmp_path / "out")
+    assert report.output is None and report.written == 0 and not (tmp_path / "out").exists()
+    assert [i.message for i in report.issues] == ["partition 0 failed on the cluster",
+                                                  "cleaned output incomplete: part of the input could not be read"]
 
 
 def test_parallel_run_names_the_line_of_a_bad_record(tmp_path: Path, monkeypatch) -> None:
