@@ -274,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--write", type=Path, help="also write the report (markdown) to this file")
     ap.add_argument("--_child", nargs=4, metavar=("KIND", "SRC", "DST", "LIMIT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if args._child:
         kind, src, dst, limit = args._child
         child_main(kind, src, dst, int(limit))

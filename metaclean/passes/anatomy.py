@@ -349,16 +349,21 @@ def _piece_cost(piece: str, vocab: frozenset[str]) -> float | None:
     return _key_cost(piece.lower(), vocab)
 
 
+def _word_cost(word: str, ranks: Mapping[str, int]) -> float | None:
+    """Cost of a word of the word list (rarer costs more); None for one it lacks or a rare short one."""
+    rank = ranks.get(word)
+    if rank is None or len(word) < 3 or (len(word) == 3 and rank > 5000):
+        return None
+    return 0.5 + rank / 100000
+
+
 def _key_cost(key: str, vocab: frozenset[str]) -> float | None:
     """``_piece_cost`` of a piece already lowercased."""
     if len(key) >= 2 and key in vocab:
         return 0.0
     ranks = word_ranks()
     if key.isalpha():  # one part (most pieces): the loop below, without splitting
-        rank = ranks.get(key)
-        if rank is None or len(key) < 3 or (len(key) == 3 and rank > 5000):
-            return None
-        return 0.5 + rank / 100000
+        return _word_cost(key, ranks)
     parts = [p for p in PIECE_PARTS.split(key) if p]
     if not parts:
         return None
@@ -366,10 +371,10 @@ def _key_cost(key: str, vocab: frozenset[str]) -> float | None:
     for part in parts:
         if part.isdigit() or (len(part) >= 2 and part in vocab):
             continue
-        rank = ranks.get(part)
-        if rank is None or len(part) < 3 or (len(part) == 3 and rank > 5000):
+        part_cost = _word_cost(part, ranks)
+        if part_cost is None:
             return None
-        cost += 0.5 + rank / 100000
+        cost += part_cost
     return cost
 
 
@@ -421,17 +426,9 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
             if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
                 continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
             # _key_cost, its two commonest answers first (a piece has >= 2 letters)
-            if piece in vocab:
-                c = 0.0
-            elif piece.isalpha():
-                rank = ranks.get(piece)
-                if rank is None or len(piece) < 3 or (len(piece) == 3 and rank > 5000):
-                    continue
-                c = 0.5 + rank / 100000
-            else:
-                c = _key_cost(piece, vocab)
-                if c is None:
-                    continue
+            c = 0.0 if piece in vocab else _word_cost(piece, ranks) if piece.isalpha() else _key_cost(piece, vocab)
+            if c is None:
+                continue
             # A cut where the case changes is evidence; one inside a run of letters is not.
             c += 0.0 if (j == n or j in case_cuts) else 0.25
             cand = (pieces + 1, cost + c, (*cuts, j))
@@ -691,7 +688,7 @@ def _take_copyright(part: str) -> tuple[str, str]:
     return part, ""
 
 
-def split_text(text: str, *, context: str = "", marked: bool = False) -> Anatomy:
+def split_text(text: str, *, context: str = "") -> Anatomy:
     """Take a glued abstract apart; ``context`` is other text of the record (its title).
 
     >>> a = split_text("ABSTRACTWe study X.KEYWORDS: safety culturerisk Disclosure "
@@ -700,9 +697,12 @@ def split_text(text: str, *, context: str = "", marked: bool = False) -> Anatomy
     ('We study X.', ('safety culture', 'risk'), 'None.', ('See Y, p. 4.', 'Ibid.'))
     >>> split_text("A clean abstract.") == Anatomy("A clean abstract.")
     True
-
-    ``marked`` says the caller found a MARKERS match in ``text`` already (one scan, not two).
     """
+    return _split_text(text, context, False)
+
+
+def _split_text(text: str, context: str, marked: bool) -> Anatomy:
+    """``split_text``; ``marked``: the caller found a MARKERS match in ``text`` already (one scan, not two)."""
     anatomy = _split_once(text, context, marked)
     # What is left as the abstract may start with a label or hold a heading that only now
     # stands where one can (``Disclosure statementABSTRACTABSTRACT``): split until nothing
@@ -948,7 +948,7 @@ def split_abstract(record: Record) -> Record:
     # Without a marker split_text returns the text whole: most abstracts stop here, before the
     # context of their titles is gathered.
     if isinstance(abstract, str) and MARKERS.search(abstract):
-        anatomy = split_text(abstract, context=_context(data), marked=True)
+        anatomy = _split_text(abstract, _context(data), True)
         if anatomy != Anatomy(abstract):
             new = dict(data)
             _merge(new, anatomy, "", reasons)
@@ -958,7 +958,7 @@ def split_abstract(record: Record) -> Record:
         for lang, tr in translations.items():
             if not isinstance(tr, dict) or not isinstance(tr.get("abstract"), str) or not MARKERS.search(tr["abstract"]):
                 continue
-            anatomy = split_text(tr["abstract"], context=_context(tr), marked=True)
+            anatomy = _split_text(tr["abstract"], _context(tr), True)
             if anatomy == Anatomy(tr["abstract"]):
                 continue
             tr_new = dict(tr)

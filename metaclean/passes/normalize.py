@@ -401,18 +401,22 @@ def split_authors(value: Any) -> list[str]:
     return [" ".join(n.split()) for n in names if n.strip(" .")]
 
 
+def _may_have_and(text: str) -> bool:
+    """Cheap test: could AUTHOR_AND find something in ``text``? It needs "&", "and", "und" or "et"."""
+    lower = text.lower()  # (re.I: only A-Z fold to a-z here)
+    return "nd" in lower or "et" in lower or "&" in text
+
+
 def _no_and(text: str) -> bool:
     """Return True when AUTHOR_AND finds nothing in ``text``, trying the regex only on a hint of it."""
-    lower = text.lower()  # AUTHOR_AND needs "&", "and", "und" or "et" (re.I: only A-Z fold to a-z here)
-    return not ("nd" in lower or "et" in lower or "&" in text) or AUTHOR_AND.search(text) is None
+    return not _may_have_and(text) or AUTHOR_AND.search(text) is None
 
 
 def _split_chunks(chunks: list[str], inverted: bool) -> list[str]:
     """Return the names in the chunks of an author list: "and", " y "/" e " and commas split them."""
     names = []
     for chunk in chunks:
-        lower = chunk.lower()  # AUTHOR_AND needs "&", "and", "und" or "et" (re.I: only A-Z fold to a-z here)
-        if "nd" in lower or "et" in lower or "&" in chunk:
+        if _may_have_and(chunk):
             chunk = AUTHOR_AND.sub(", ", chunk)
         chunk = _split_romance_and(chunk)
         if inverted and chunk.count(",") == 1:
