@@ -24,27 +24,29 @@ def drop_empty(value: Any) -> Any:
     """
     kind = value.__class__
     if kind is dict or kind is list:
-        done: dict[int, Any] = {}  # what a container inside became, worked out once: no walk twice
+        new: Any = None  # what the first item that is not kept as it is becomes
         for n, v in enumerate(value.values() if kind is dict else value):  # the common case: nothing to drop, no copy
             of = v.__class__
             if of is str:
                 if v.strip():
                     continue
-                break
-            if of is int or of is float or of is bool:
+            elif of is int or of is float or of is bool:
                 continue  # numbers: never empty, nothing inside
-            if of is dict or of is list:
-                if v and (done.setdefault(n, drop_empty(v))) is v:
+            elif of is dict or of is list:
+                new = drop_empty(v) if v else v
+                if v and new is v:
                     continue  # a container with nothing to drop inside
-                break
-            if not isinstance(v, CONTAINERS) and not is_empty(v):
+            elif not isinstance(v, CONTAINERS) and not is_empty(v):
                 continue  # another kind of value, kept as it is
             break
         else:
             return value
+        # Items before n are kept as they are; item n became ``new`` (or is dropped); the rest are
+        # worked out now: each container inside is walked once.
         items = list(value.items()) if kind is dict else list(enumerate(value))
-        out = [(k, done[n] if n in done else drop_empty(v)) for n, (k, v) in enumerate(items)]
-        kept = [(k, v) for k, v in out if not is_empty(v)]
+        head = (items[n][0], new if items[n][1].__class__ in (dict, list) else items[n][1])
+        kept = [*items[:n], head, *((k, drop_empty(v)) for k, v in items[n + 1:])]
+        kept = [(k, v) for k, v in kept if not is_empty(v)]
         return dict(kept) if kind is dict else [v for _, v in kept]
     if isinstance(value, dict):
         out = {k: drop_empty(v) for k, v in value.items()}
