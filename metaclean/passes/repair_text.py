@@ -791,8 +791,8 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     >>> _scan("“Curly” – clean", False, True)
     frozenset()
     """
-    if layout and text.isascii() and not _ascii_asks(text):  # most texts after a fix: no regex
-        return LAYOUT_ONLY if _needs_layout(text, multiline) else NOTHING
+    if layout and text.isascii() and (quick := _quick_scan(text, multiline)) is not None:
+        return quick  # most texts after a fix: no regex
     needs: set[str] = set()
     if layout and _needs_layout(text, multiline):
         needs.add("whitespace")

@@ -43,17 +43,17 @@ def _non_cjk_context(data: Mapping[str, Any]) -> bool:
     return bool(evidence) and not any(is_cjk_text(t) for t in evidence)
 
 
-def _foreign(texts: list[dict[str, str | None]], field: str, data: Mapping[str, Any]) -> bool:
+def _foreign(texts: list[dict[str, str | None]], field: str, data: Mapping[str, Any], cjk: Mapping[str, bool]) -> bool:
     """Return True when a CJK ``field`` with no original beside it must still be a translation.
 
-    ``texts`` holds each source's text of each field of READ; ``data`` is the record's. A title
-    is, when an abstract is in another script (with no abstract at all: when the journal and the
-    authors are); an abstract is, when a title is.
+    ``texts`` holds each source's text of each field of READ (``cjk``: whether each is CJK);
+    ``data`` is the record's. A title is, when an abstract is in another script (with no abstract
+    at all: when the journal and the authors are); an abstract is, when a title is.
     """
     other = "abstract" if field == "title" else "title"
     values = [v for row in texts if (v := row[other])]
     if values:
-        return any(not is_cjk_text(v) for v in values)
+        return any(not (cjk[v] if v in cjk else is_cjk_text(v)) for v in values)
     return field == "title" and _non_cjk_context(data)
 
 
@@ -100,7 +100,7 @@ def restore_originals(record: Record) -> Record:
                 reasons[field] = f"original restored from {src}"
                 changed = True
             used.setdefault(src, set()).add(field)
-        elif current and cjk[current] and not _foreign(texts, field, data):
+        elif current and cjk[current] and not _foreign(texts, field, data, cjk):
             # Written in a CJK language: the value is the original; equal CN copies are duplicates.
             for src, f, v in translated:
                 if v == current:
