@@ -1,4 +1,4 @@
 """``python -m metaclean``: the same as the ``metaclean`` command."""
-from metaclean.cli import app
+from metaclean.cli import run
 
-app(prog_name="metaclean")
+run()

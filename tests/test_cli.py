@@ -252,3 +252,30 @@ def test_a_full_disk_on_stdout_is_an_error_not_a_crash() -> None:
         p = subprocess.run([exe, "clean", str(SEED)], stdout=full, stderr=subprocess.PIPE, check=False)
     assert p.returncode == 1
     assert b"No space left on device" in p.stderr and b"Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("args", [["passes"], ["--version"]])
+def test_output_that_cannot_be_flushed_at_exit_is_an_error(args: list[str]) -> None:
+    # the commands that print (not `clean`, which has its own handling) and the last flush at exit
+    exe = installed()
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([exe, *args], stdout=full, stderr=subprocess.PIPE, check=False)
+    assert p.returncode == 1
+    assert b"No space left on device" in p.stderr
+    assert b"Traceback" not in p.stderr and b"Exception ignored" not in p.stderr
+
+
+@pytest.mark.parametrize("args", [["passes"], ["schema"]])
+def test_a_reader_that_goes_away_ends_a_command_quietly(args: list[str]) -> None:
+    exe = installed()
+    p = subprocess.run(f"'{exe}' {' '.join(args)} | head -c 1", shell=True, capture_output=True, check=False)
+    assert len(p.stdout) == 1 and p.stderr == b""
+
+
+def test_the_command_exits_with_the_apps_code() -> None:
+    exe = installed()
+    assert subprocess.run([exe, "clean", str(SEED)], capture_output=True).returncode == 0
+    assert subprocess.run([exe, "clean", "/nonexistent/x.json"], capture_output=True).returncode != 0
+    assert subprocess.run([exe, "no-such-command"], capture_output=True).returncode == 2
