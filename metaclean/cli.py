@@ -117,8 +117,8 @@ def run() -> None:
     After its work a one-file run spent ~30 ms, a tenth of it, tearing the interpreter down
     (freeing every module's tables and patterns one by one) for a process about to end anyway.
     So it ends with ``os._exit`` once the exit handlers have run and stdout and stderr are
-    flushed; while a thread or a worker process is still winding down (an interrupted run),
-    it exits the ordinary way, which waits for them. Standard output that cannot be written, while
+    flushed; while a thread or a worker process is still winding down (an interrupted run), or
+    under a profiler, it exits the ordinary way. Standard output that cannot be written, while
     a command prints or in that last flush, is an error and exit code 1 (not a traceback, nor
     Python's exit 120 with "Exception ignored"); a reader gone (``| head``) ends quietly.
     """
@@ -133,8 +133,8 @@ def run() -> None:
     except OSError as exc:  # from a command that prints (metaclean passes > /dev/full): a message, no trace
         err.say(("error:", "red"), f" {exc}")
         code = EXIT_ISSUES
-    if not _alone():  # a thread or worker is still winding down (an interrupted run): Python's own exit
-        sys.exit(code)  # waits for it; with the streams flushed by the interpreter
+    if not _alone():  # e.g. a worker still winding down (an interrupted run): Python's own exit waits
+        sys.exit(code)
     atexit._run_exitfuncs()  # what Python's exit runs first; undocumented, but in every Python 3
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -151,7 +151,11 @@ def run() -> None:
 
 
 def _alone() -> bool:
-    """True when no other thread runs and no child process is left (``active_children`` reaps the ended)."""
+    """True when nothing waits for an ordinary exit: no other thread, no child process left
+    (``active_children`` reaps the ended), no profiler or tracer (``python -m cProfile``, coverage)
+    that writes its results after the program returns."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return False
     multiprocessing = sys.modules.get("multiprocessing")
     return threading.active_count() == 1 and not (multiprocessing and multiprocessing.active_children())
 
