@@ -6,7 +6,7 @@
 One file (``benchmarks/make_corpus.py``: aggregator records built from the S2 papers, damaged as
 the issues describe), each measurement a fresh child process:
 
-- in ``--rounds`` rounds (default 3), one after the other: ``metaclean clean big.jsonl -o OUT -q
+- in ``--rounds`` rounds (default 5), one after the other: ``metaclean clean big.jsonl -o OUT -q
   --jobs 1`` and ``--jobs <all cores>`` (when ``metaclean clean --help`` lists ``--jobs``;
   otherwise one core only, and the table says so), then the naive baseline: ``json.loads`` each
   line, ``resultStr`` unwrapped with ``json.loads``, ``ftfy.fix_text`` on every string,
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=make_corpus.SEED)
     ap.add_argument("--naive-mb", type=float, default=20, help="prefix the naive baseline runs on (0: all)")
     ap.add_argument("--startup-runs", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=3, help="throughput rounds (metaclean 1 and all cores, naive), alternated")
+    ap.add_argument("--rounds", type=int, default=5, help="throughput rounds (metaclean 1 and all cores, naive), alternated")
     ap.add_argument("--skip-3x", action="store_true", help="skip the 3x memory run")
     ap.add_argument("--metaclean", help="command to run instead of the installed metaclean (e.g. 'python -m metaclean')")
     ap.add_argument("--write", type=Path, help="also write the report (markdown) to this file")
