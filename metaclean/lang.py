@@ -45,6 +45,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
+from metaclean.script import lazy_patterns
+
 #: The languages the n-gram model may answer: the Latin-script languages scholarly records come
 #: in (a smaller choice is more accurate on four-word titles) plus the other alphabets eld knows.
 #: Chinese, Japanese and Korean are decided by script, before the model.
@@ -53,12 +55,19 @@ NGRAM_LANGUAGES = (
     "ru", "uk", "bg", "sr", "el", "ar", "fa", "he", "hi", "th", "ka", "hy",
 )  # fmt: skip
 
-HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
-ANY_CJK = re.compile("|".join(p.pattern for p in (HANGUL, KANA, HAN)))
-LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ'’\u0300-\u036f-]*")
-OTHER_WORD = re.compile(r"[^\W\d_A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]{2,}")
+#: The big character classes, compiled on first use (``_compiled``): ``re`` builds a class's table
+#: character by character (~13 ms of every start-up for these six), and only text that is scored
+#: or not ASCII needs them. ``lang.HAN`` and the others still give the compiled pattern (``__getattr__``).
+PATTERNS = {
+    "HANGUL": r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]",
+    "KANA": r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]",
+    "HAN": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]",
+    "LATIN_WORD": r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ'’\u0300-\u036f-]*",
+    "OTHER_WORD": r"[^\W\d_A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]{2,}",
+}
+PATTERNS["ANY_CJK"] = "|".join(PATTERNS[name] for name in ("HANGUL", "KANA", "HAN"))
+_compiled, __getattr__ = lazy_patterns(PATTERNS, __name__)
+
 # A URL, or a token with a digit (which a DOI is), from its first character: every match runs
 # to the end of its token, so a token with a digit matches from its start, and the lookbehind
 # only spares the engine trying every later position of the token (3x faster).
@@ -192,13 +201,13 @@ def _ngram_scorer() -> Callable[[str], dict[str, float]]:
 
 def _cjk_language(text: str) -> str | None:
     """Return ko/ja/zh when East Asian script outweighs the other words of ``text``, else None."""
-    if text.isascii() or not ANY_CJK.search(text):  # one scan for most text, not five
+    if text.isascii() or not _compiled("ANY_CJK").search(text):  # one scan for most text, not five
         return None
-    hangul, kana, han = len(HANGUL.findall(text)), len(KANA.findall(text)), len(HAN.findall(text))
+    hangul, kana, han = (len(_compiled(name).findall(text)) for name in ("HANGUL", "KANA", "HAN"))
     cjk = hangul + kana + han
     if not cjk:
         return None
-    other_words = len(LATIN_WORD.findall(text)) + len(OTHER_WORD.findall(text))
+    other_words = len(_compiled("LATIN_WORD").findall(text)) + len(_compiled("OTHER_WORD").findall(text))
     if cjk < other_words:  # a Latin title with a Chinese name in it is not Chinese
         return None
     if hangul and hangul >= kana:
@@ -300,7 +309,7 @@ def english_prose(text: str) -> bool:
 def _has_letters(text: str, enough: int) -> bool:
     """Return True when the words of ``text`` hold ``enough`` letters; stops counting there."""
     count = 0
-    for pattern in (LATIN_WORD, OTHER_WORD):
+    for pattern in (_compiled("LATIN_WORD"), _compiled("OTHER_WORD")):
         for word in pattern.finditer(text):
             count += word.end() - word.start()
             if count >= enough:

@@ -301,3 +301,34 @@ def test_guess_reads_elds_order(text: str) -> None:
 @given(st.one_of(CJKISH, EVERY_PLANE))
 def test_cjk_share_without_the_search(text: str) -> None:
     assert script.cjk_share(text) == _old_cjk_share(text)
+
+
+# The character classes as they were compiled at import, before they were compiled on first use.
+EAGER_PATTERNS = {
+    script: {
+        "HAN": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
+        "KANA": r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]",
+        "HANGUL": r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]",
+        "CJK": r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]",
+        "CJK_RUN": r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+",
+    },
+    lang: {
+        "HANGUL": r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]",
+        "KANA": r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]",
+        "HAN": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]",
+        "ANY_CJK": r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]|[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]"
+                   r"|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]",
+        "LATIN_WORD": r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ'’\u0300-\u036f-]*",
+        "OTHER_WORD": r"[^\W\d_A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af"
+                      r"\uf900-\ufaff]{2,}",
+    },
+}
+
+
+@pytest.mark.parametrize("module", [script, lang], ids=["script", "lang"])
+def test_lazy_patterns_are_the_eager_ones(module) -> None:
+    for name, pattern in EAGER_PATTERNS[module].items():
+        compiled = getattr(module, name)  # the module attribute, as other code reads it
+        assert compiled is module._compiled(name) and compiled.pattern == pattern and not compiled.flags & re.ASCII
+    with pytest.raises(AttributeError):
+        getattr(module, "NOT_A_PATTERN")

@@ -27,7 +27,9 @@ def _text(value: Any) -> str | None:
 
 def _row(data: Mapping[str, Any]) -> dict[str, str | None]:
     """Return the text of each field of READ in ``data`` (None where it has none)."""
-    return {f: _text(data.get(f)) for f in READ}
+    # _text written out: strings and None answered without a call, first_title for the rest.
+    return {f: (v if v.strip() else None) if type(v := data.get(f)) is str else None if v is None else first_title(v)
+            for f in READ}
 
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
@@ -77,6 +79,7 @@ def restore_originals(record: Record) -> Record:
     readers = [w for w in record.witnesses if not READ_SET.isdisjoint(w.data)]
     names = ["record"] + [w.source for w in readers]
     texts = [_row(data)] + [_row(w.data) for w in readers]
+    record_row = texts[0]  # kept equal to _row(data) below, as data's title and abstract change
     cjk = {v: is_cjk_text(v) for v in {v for row in texts for v in row.values() if v}}  # each asked once
     if not cjk:
         return record
@@ -92,11 +95,11 @@ def restore_originals(record: Record) -> Record:
                       if (v := row[f]) and cjk[v]]
         if not translated:
             continue
-        current = _text(data.get(field))
+        current = record_row[field]
         if originals:
             src, original = originals[0]
             if original != current:
-                data[field] = original
+                data[field] = record_row[field] = original  # a text is its own _text
                 reasons[field] = f"original restored from {src}"
                 changed = True
             used.setdefault(src, set()).add(field)
@@ -115,21 +118,22 @@ def restore_originals(record: Record) -> Record:
                     reasons[f"translations.{lang}.{field}"] = f"machine translation, from {src}.{f}"
                 entry["machine"] = True
                 used.setdefault(src, set()).add(f)
-        if not originals and (text := _text(data.get(field))) and cjk[text]:
+        if not originals and current and cjk[current]:  # without originals data[field] is still current
             del data[field]
+            record_row[field] = None
             data = add_warning(data, "restore_originals", field,
                                "only a machine translation survives; the original was not found")
             changed = True
-        texts[0][field] = _text(data.get(field))  # the record's value may have changed
+    from_record = used.get("record", ())
     for cn in CN_FIELDS:
-        if "record" in used and cn in used["record"] and cn in data:
+        if cn in from_record and cn in data:
             del data[cn]
             changed = True
     if translations != (data.get("translations") or {}):
         data["translations"] = translations
         changed = True
     if not _text(data.get("language")):
-        lang = detect_record_language(_text(data.get("title")) or "", _text(data.get("abstract")) or "")
+        lang = detect_record_language(record_row["title"] or "", record_row["abstract"] or "")
         if lang:
             data["language"] = lang
             reasons["language"] = "detected from the original title and abstract"
