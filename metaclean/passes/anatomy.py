@@ -425,16 +425,17 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
         if best[n] is not None and (pieces + 1, cost) >= best[n][:2]:
             continue
         last = n if lowered is None else _piece_end(lowered, i, letters[i], words, sorted_vocab)
+        more = pieces + 1
         for j in range(i + 2, last + 1):
             if not cuttable[j]:
                 continue
             piece = token[i:j].lower() if lowered is None else lowered[i:j]
-            if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
-                continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
             # _key_cost, its two commonest answers first (a piece has >= 2 letters); most pieces
             # are no word at all: ``piece in ranks`` says so before _word_cost is called
             if piece in vocab:
                 c = 0.0
+            elif piece in COMBINING_FORMS and j < n and j not in case_cuts:
+                continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
             elif piece.isalpha():
                 if piece not in ranks:
                     continue
@@ -445,9 +446,11 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
                 continue
             # A cut where the case changes is evidence; one inside a run of letters is not.
             c += 0.0 if (j == n or j in case_cuts) else 0.25
+            total = cost + c
             old = best[j]
-            if old is None or (pieces + 1, cost + c) < old[:2]:
-                best[j] = (pieces + 1, cost + c, (*cuts, j))
+            # (more, total) < old[:2], without the tuples
+            if old is None or more < old[0] or (more == old[0] and total < old[1]):
+                best[j] = (more, total, (*cuts, j))
     if best[n] is None:
         return None
     out, prev = [], 0
