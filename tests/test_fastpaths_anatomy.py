@@ -215,3 +215,26 @@ NOTE_BODIES = st.lists(st.sampled_from([
 def test_split_notes_as_before(body: str) -> None:
     assert anatomy.split_notes(body) == _old_split_notes(body)
     assert anatomy.split_notes("1 " + body) == _old_split_notes("1 " + body)
+
+
+# --- markers -----------------------------------------------------------------------------------
+
+OLD_MARKERS = anatomy.re.compile(
+    r"Abstract|ABSTRACT|Summary|SUMMARY|Key\s*[Ww]ords|KEY\s*WORDS|Index\s*[Tt]erms|INDEX\s*TERMS"
+    r"|Disclosure|DISCLOSURE|Declaration|DECLARATION|Conflicts?\s*[Oo]f|CONFLICTS?\s*OF|Competing"
+    r"|COMPETING|Funding|FUNDING|Data\s*[Aa]vailab|DATA\s*AVAILAB|Article\s*[Hh]istory|ARTICLE\s*HISTORY"
+    r"|ORCID|Notes|NOTES|Endnotes|ENDNOTES|Footnotes|FOOTNOTES|Additional\s*[Ii]nformation"
+    r"|ADDITIONAL\s*INFORMATION|About\s*[Tt]he|ABOUT\s*THE|©|Copyright|COPYRIGHT|\([cC]\)|<jats:title"
+    r"|摘要|关键[词字]|披露声明|利益冲突|资助|基金项目|数据可|文章历史|注释?\s*[:：]?\s*1|附加信息|其他信息"
+    r"|补充信息|关于贡献者|关于撰稿人|作者简介"
+)
+MARKER_WORDS = [p for alt in OLD_MARKERS.pattern.split("|") for p in (alt.replace("\\s*", " ").replace("\\", ""), alt[:3])]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*MARKER_WORDS, "x", " ", "a", "A", "c", "C", "(", ")", "\n", "Key", "words", "Words", "关", "注 1", "数据"]),
+                max_size=12).map("".join))
+def test_markers_grouped_by_first_letter_find_what_they_found(text: str) -> None:
+    assert bool(anatomy.MARKERS.search(text)) == bool(OLD_MARKERS.search(text))
+    for m in OLD_MARKERS.finditer(text):  # every old match is a new one, where it starts
+        assert anatomy.MARKERS.match(text, m.start())
