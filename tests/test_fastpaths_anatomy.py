@@ -76,3 +76,165 @@ def test_segment_on_keyword_runs() -> None:
     # from a later end (``coup|Models|ear``): ends with as few pieces are still tried.
     vocab = frozenset({"ty", "health", "war", "th"})
     assert anatomy._segment("coupModelsear", vocab) == _old_segment("coupModelsear", vocab) == ["coup", "Models", "ear"]
+
+
+# --- the prefix bound, written out -------------------------------------------------------------
+
+def _old_prefix_length(text: str, words: list[str]) -> int:
+    """``anatomy._prefix_length`` as it was: both neighbours compared letter by letter."""
+    k = anatomy.bisect_left(words, text)
+    longest = 0
+    for word in words[max(k - 1, 0):k + 1]:
+        n = 0
+        for a, b in zip(text, word):
+            if a != b:
+                break
+            n += 1
+        longest = max(longest, n)
+    return longest
+
+
+def _old_last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
+    """``anatomy._last_piece_end`` as it was: the bound from both sorted lists, asked in full."""
+    rest = lowered[i:]
+    stop = anatomy.NOT_LETTER.search(rest)
+    letters = stop.start() if stop else len(rest) + 1
+    longest = _old_prefix_length(rest, anatomy._sorted_words())
+    if longest < letters:
+        longest = max(longest, _old_prefix_length(rest, sorted(vocab)))
+    if letters <= longest:
+        return len(lowered)
+    return i + longest
+
+
+ASCII_TOKENS = st.lists(st.sampled_from([
+    "war", "coup", "warco", "deep", "learning", "intelligence", "intel", "art", "artificial", "zz", "xq", "q",
+    "covid", "-", "19", "/", "'", "a", "s", "ethics", "ethic", "photo", "acoustic", "chatgpt", "aaa", "zzzz",
+]), min_size=1, max_size=8).map("".join)
+VOCAB_ITEMS = st.frozensets(st.sampled_from([
+    "chatgpt", "chatgptx", "xqz", "zzq", "zzzzz", "coup", "warco", "warcoupx", "q-19", "a", "aa", "zz", "intelligencex",
+    "éa", "artx", "ethicsart",
+]))
+
+
+@SETTINGS
+@given(ASCII_TOKENS, st.data(), VOCAB_ITEMS)
+def test_piece_end_as_the_bound_asked_in_full(lowered: str, data: st.DataObject, vocab: frozenset[str]) -> None:
+    i = data.draw(st.integers(0, len(lowered) - 1))
+    assert anatomy._last_piece_end(lowered, i, vocab) == _old_last_piece_end(lowered, i, vocab)
+
+
+@SETTINGS
+@given(st.text(alphabet="abcez-", max_size=8), st.lists(st.text(alphabet="abcez", min_size=1, max_size=6), max_size=12))
+def test_prefix_length_and_longer_prefix(text: str, items: list[str]) -> None:
+    words = sorted(set(items))
+    assert anatomy._prefix_length(text, words) == _old_prefix_length(text, words)
+    for longest in range(len(text) + 2):
+        assert anatomy._longer_prefix(text, words, longest) == max(longest, _old_prefix_length(text, words))
+
+
+@SETTINGS
+@given(st.text(alphabet="aZ1)-.éİΣσ", max_size=10))
+def test_case_cuts_and_letter_runs(token: str) -> None:
+    old_cuts = []
+    for j in range(1, len(token)):
+        a, b = token[j - 1], token[j]
+        if b.isupper() and (a.islower() or (a.isdigit() and j > 1) or a in ")]"
+                            or (a.isupper() and j + 1 < len(token) and token[j + 1].islower() and j >= 2
+                                and token[j - 2].isupper())):
+            old_cuts.append(j)
+    assert anatomy._case_cuts(token) == old_cuts
+    if token.isascii():
+        lowered = token.lower()
+        runs = []
+        for i in range(len(lowered)):
+            stop = anatomy.NOT_LETTER.search(lowered[i:])
+            runs.append(stop.start() if stop else len(lowered) - i + 1)
+        assert anatomy._letter_runs(lowered) == runs
+
+
+# --- notes -------------------------------------------------------------------------------------
+
+def _old_next_note(body: str, candidates: dict[int, list[tuple[int, int]]], n: int, after: int,
+                   strict: bool = False) -> tuple[int, int] | None:
+    """``anatomy._next_note`` as it was: every start of the next number asked."""
+    scored = [(s, i, j) for i, j in candidates.get(n, ()) if i > after and (s := anatomy._note_start_ok(body, i, j))]
+    nxt = [i for i, _ in candidates.get(n + 1, ())]
+    if strict:
+        scored = [(s, i, j) for s, i, j in scored if s >= 3 and any(k > i for k in nxt)]
+    if not scored:
+        return None
+
+    def rank(item: tuple[int, int, int]) -> tuple[int, int, int]:
+        s, i, _ = item
+        return (0 if not nxt or any(k > i for k in nxt) else 1, -s, i)
+
+    _, i, j = min(scored, key=rank)
+    return i, j
+
+
+def _old_split_notes(body: str) -> list[str]:
+    """``anatomy.split_notes`` as it was: every number compared with n at each lost note."""
+    m = anatomy.FIRST_NOTE.match(body)
+    if not m:
+        return [body.strip()] if body.strip() else []
+    candidates: dict[int, list[tuple[int, int]]] = {}
+    for c in anatomy.re.finditer(r"\d+", body[m.end():]):
+        i, j = c.start() + m.end(), c.end() + m.end()
+        if j - i <= 4:
+            candidates.setdefault(int(c[0]), []).append((i, j))
+    starts = [(m.start(), m.end())]
+    n = 2
+    while True:
+        found = _old_next_note(body, candidates, n, starts[-1][1])
+        skipped = 0
+        while found is None and skipped < anatomy.MAX_SKIPPED_NOTES and any(k > n for k in candidates):
+            skipped += 1
+            found = _old_next_note(body, candidates, n + skipped, starts[-1][1], strict=True)
+        if found is None:
+            break
+        starts.append(found)
+        n += skipped + 1
+    notes = []
+    for k, (_, content_start) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(body)
+        note = body[content_start:end].strip()
+        if note:
+            notes.append(note)
+    return notes
+
+
+NOTE_BODIES = st.lists(st.sampled_from([
+    "1", "2", "3", "4", "5", "6", "7", "9", "12", "2019", "12345", "0", "02", "٢", " ", ". ", ".", "See ", "Ibid.",
+    "p. ", "19:3", "op. cit", ", ", "A", "x", "–", "%", "\n",
+]), max_size=40).map("".join)
+
+
+@SETTINGS
+@given(NOTE_BODIES)
+def test_split_notes_as_before(body: str) -> None:
+    assert anatomy.split_notes(body) == _old_split_notes(body)
+    assert anatomy.split_notes("1 " + body) == _old_split_notes("1 " + body)
+
+
+# --- markers -----------------------------------------------------------------------------------
+
+OLD_MARKERS = anatomy.re.compile(
+    r"Abstract|ABSTRACT|Summary|SUMMARY|Key\s*[Ww]ords|KEY\s*WORDS|Index\s*[Tt]erms|INDEX\s*TERMS"
+    r"|Disclosure|DISCLOSURE|Declaration|DECLARATION|Conflicts?\s*[Oo]f|CONFLICTS?\s*OF|Competing"
+    r"|COMPETING|Funding|FUNDING|Data\s*[Aa]vailab|DATA\s*AVAILAB|Article\s*[Hh]istory|ARTICLE\s*HISTORY"
+    r"|ORCID|Notes|NOTES|Endnotes|ENDNOTES|Footnotes|FOOTNOTES|Additional\s*[Ii]nformation"
+    r"|ADDITIONAL\s*INFORMATION|About\s*[Tt]he|ABOUT\s*THE|©|Copyright|COPYRIGHT|\([cC]\)|<jats:title"
+    r"|摘要|关键[词字]|披露声明|利益冲突|资助|基金项目|数据可|文章历史|注释?\s*[:：]?\s*1|附加信息|其他信息"
+    r"|补充信息|关于贡献者|关于撰稿人|作者简介"
+)
+MARKER_WORDS = [p for alt in OLD_MARKERS.pattern.split("|") for p in (alt.replace("\\s*", " ").replace("\\", ""), alt[:3])]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*MARKER_WORDS, "x", " ", "a", "A", "c", "C", "(", ")", "\n", "Key", "words", "Words", "关", "注 1", "数据"]),
+                max_size=12).map("".join))
+def test_markers_grouped_by_first_letter_find_what_they_found(text: str) -> None:
+    assert bool(anatomy.MARKERS.search(text)) == bool(OLD_MARKERS.search(text))
+    for m in OLD_MARKERS.finditer(text):  # every old match is a new one, where it starts
+        assert anatomy.MARKERS.match(text, m.start())

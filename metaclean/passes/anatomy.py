@@ -68,15 +68,16 @@ QUOTES = "‘’“”\"'«»《「『(["
 SENTENCE_END = ".?!。！？;；)）]】’”\"'»》」』"
 
 # Anything that could be a label or heading (capitalized: a heading always is): an abstract
-# without one skips all the work below. Case-sensitive, so that the search skips fast.
+# without one skips all the work below. Case-sensitive, so that the search skips fast; grouped by
+# first letter, so that at each capital the engine tries one group, not all ~50 words (~10% faster).
 MARKERS = re.compile(
-    r"Abstract|ABSTRACT|Summary|SUMMARY|Key\s*[Ww]ords|KEY\s*WORDS|Index\s*[Tt]erms|INDEX\s*TERMS"
-    r"|Disclosure|DISCLOSURE|Declaration|DECLARATION|Conflicts?\s*[Oo]f|CONFLICTS?\s*OF|Competing"
-    r"|COMPETING|Funding|FUNDING|Data\s*[Aa]vailab|DATA\s*AVAILAB|Article\s*[Hh]istory|ARTICLE\s*HISTORY"
-    r"|ORCID|Notes|NOTES|Endnotes|ENDNOTES|Footnotes|FOOTNOTES|Additional\s*[Ii]nformation"
-    r"|ADDITIONAL\s*INFORMATION|About\s*[Tt]he|ABOUT\s*THE|©|Copyright|COPYRIGHT|\([cC]\)|<jats:title"
-    r"|摘要|关键[词字]|披露声明|利益冲突|资助|基金项目|数据可|文章历史|注释?\s*[:：]?\s*1|附加信息|其他信息"
-    r"|补充信息|关于贡献者|关于撰稿人|作者简介"
+    r"A(?:bstract|BSTRACT|rticle\s*[Hh]istory|RTICLE\s*HISTORY|dditional\s*[Ii]nformation"
+    r"|DDITIONAL\s*INFORMATION|bout\s*[Tt]he|BOUT\s*THE)|S(?:ummary|UMMARY)|K(?:ey\s*[Ww]ords|EY\s*WORDS)"
+    r"|I(?:ndex\s*[Tt]erms|NDEX\s*TERMS)|D(?:isclosure|ISCLOSURE|eclaration|ECLARATION|ata\s*[Aa]vailab"
+    r"|ATA\s*AVAILAB)|C(?:onflicts?\s*[Oo]f|ONFLICTS?\s*OF|ompeting|OMPETING|opyright|OPYRIGHT)"
+    r"|F(?:unding|UNDING|ootnotes|OOTNOTES)|ORCID|N(?:otes|OTES)|E(?:ndnotes|NDNOTES)|©|\([cC]\)|<jats:title"
+    r"|摘要|关(?:键[词字]|于贡献者|于撰稿人)|披露声明|利益冲突|资助|基金项目|数据可|文章历史|注释?\s*[:：]?\s*1"
+    r"|附加信息|其他信息|补充信息|作者简介"
 )
 
 # The label in front of the abstract: ``ABSTRACT``, ``Abstract.``, ``Summary:``, ``摘要``, or a
@@ -177,7 +178,8 @@ APOSTROPHE = re.compile("['’]")
 PIECE_PARTS = re.compile(r"[-‐–/'’]")
 TOKEN_PUNCT = ".,;:!?()[]{}\"'‘’“”«»"
 MAX_SKIPPED_NOTES = 2
-DIGITS = re.compile(r"\d+")  # a note number is a whole run of one to four digits
+DIGITS = re.compile(r"\d\d*")  # a note number is a whole run of one to four digits (``\d+``: the
+# leading ``\d`` lets the engine skip to digits, ~25% faster)
 NOTE_NUMBER_AFTER = re.compile(r"[.,:/–\-]\d|[%]|\d")
 FIRST_NOTE = re.compile(r"\s*[:：.]?\s*1(?!\d)\s*")
 
@@ -385,6 +387,8 @@ def _can_cut(token: str, j: int) -> bool:
 
 def _case_cuts(token: str) -> list[int]:
     """Where the letter case says a new word starts: ``realismIran``, ``GPTModels``."""
+    if token.islower():  # no capital letter: every cut needs one (most glued runs)
+        return []
     cuts = []
     for j in range(1, len(token)):
         a, b = token[j - 1], token[j]
@@ -407,8 +411,11 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
     best: list[tuple[int, float, tuple[int, ...]] | None] = [None] * (n + 1)
     best[0] = (0, 0.0, ())
     case_cuts = set(_case_cuts(token))
-    cuttable = [j == 0 or j == n or _can_cut(token, j) for j in range(n + 1)]  # once, not per piece
+    # Once, not per piece; in a token of letters every cut is allowed (a letter after a letter).
+    cuttable = [True] * (n + 1) if token.isalpha() else [j == 0 or j == n or _can_cut(token, j) for j in range(n + 1)]
     lowered = token.lower() if token.isascii() else None  # ASCII lowers letter by letter
+    letters = _letter_runs(lowered) if lowered is not None else []
+    words, sorted_vocab = (_sorted_words(), _sorted_vocabulary(vocab)) if lowered is not None else ([], [])
     ranks = word_ranks()
     for i in range(n):
         if best[i] is None or not cuttable[i]:
@@ -418,22 +425,33 @@ def _segment(token: str, vocab: frozenset[str]) -> list[str] | None:
         # has (pieces + 1, cost) or better, nothing from i can beat it (ties keep the first).
         if best[n] is not None and (pieces + 1, cost) >= best[n][:2]:
             continue
-        last = n if lowered is None else _last_piece_end(lowered, i, vocab)
+        last = n if lowered is None else _piece_end(lowered, i, letters[i], words, sorted_vocab)
+        more = pieces + 1
         for j in range(i + 2, last + 1):
             if not cuttable[j]:
                 continue
             piece = token[i:j].lower() if lowered is None else lowered[i:j]
-            if j < n and j not in case_cuts and piece in COMBINING_FORMS and piece not in vocab:
+            # _key_cost, its two commonest answers first (a piece has >= 2 letters); most pieces
+            # are no word at all: ``piece in ranks`` says so before _word_cost is called
+            if piece in vocab:
+                c = 0.0
+            elif piece in COMBINING_FORMS and j < n and j not in case_cuts:
                 continue  # ``photo|acoustic`` is one word, not two keywords (unless the record says ``para``)
-            # _key_cost, its two commonest answers first (a piece has >= 2 letters)
-            c = 0.0 if piece in vocab else _word_cost(piece, ranks) if piece.isalpha() else _key_cost(piece, vocab)
+            elif piece.isalpha():
+                if piece not in ranks:
+                    continue
+                c = _word_cost(piece, ranks)  # type: ignore[assignment]
+            else:
+                c = _key_cost(piece, vocab)  # type: ignore[assignment]
             if c is None:
                 continue
             # A cut where the case changes is evidence; one inside a run of letters is not.
             c += 0.0 if (j == n or j in case_cuts) else 0.25
-            cand = (pieces + 1, cost + c, (*cuts, j))
-            if best[j] is None or cand[:2] < best[j][:2]:
-                best[j] = cand
+            total = cost + c
+            old = best[j]
+            # (more, total) < old[:2], without the tuples
+            if old is None or more < old[0] or (more == old[0] and total < old[1]):
+                best[j] = (more, total, (*cuts, j))
     if best[n] is None:
         return None
     out, prev = [], 0
@@ -465,21 +483,68 @@ def _prefix_length(text: str, words: list[str]) -> int:
     """
     k = bisect_left(words, text)
     longest = 0
+    if k:
+        word = words[k - 1]
+        longest = len(word) if text.startswith(word) else _common_length(text, word)  # a whole word: often
+    return _longer_prefix(text, words, longest, k)
+
+
+def _longer_prefix(text: str, words: list[str], longest: int, k: int | None = None) -> int:
+    """Return ``max(longest, _prefix_length(text, words))``, comparing letters only when an item may share more.
+
+    Items sharing more than ``longest`` letters start with ``text[:longest + 1]``: if any does, the
+    first item from where that start sorts does (``k``: where ``text`` sorts, when known).
+
+    >>> _longer_prefix("segmentation", ["seed", "segment", "set"], 3), _longer_prefix("segmentation", ["set"], 3)
+    (7, 3)
+    """
+    if longest >= len(text):
+        return longest
+    start = text[:longest + 1]
+    m = bisect_left(words, start)
+    if m == len(words) or not words[m].startswith(start):
+        return longest
+    # Some item shares more: one of text's two neighbours does (see _prefix_length).
+    if k is None:
+        k = bisect_left(words, text)
     for word in words[max(k - 1, 0):k + 1]:
-        if text.startswith(word):  # a whole word (often): no need to compare letter by letter
-            n = len(word)
-        else:
-            n = 0
-            for a, b in zip(text, word):
-                if a != b:
-                    break
-                n += 1
+        n = len(word) if text.startswith(word) else _common_length(text, word)
         if n > longest:
             longest = n
     return longest
 
 
+def _common_length(a: str, b: str) -> int:
+    """Return how many letters ``a`` and ``b`` share at their start.
+
+    >>> _common_length("segment", "seed")
+    2
+    """
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 NOT_LETTER = re.compile(r"[^A-Za-z]")  # in ASCII text: ``not str.isalpha``
+
+
+def _letter_runs(lowered: str) -> list[int]:
+    """For each position of an ASCII text, how far the letters from there reach, plus one if to the end.
+
+    >>> _letter_runs("ab-c")
+    [2, 1, 0, 2]
+    """
+    n = len(lowered)
+    if lowered.isalpha():  # (most tokens)
+        return [n - i + 1 for i in range(n)]
+    out = []
+    for i in range(n):
+        stop = NOT_LETTER.search(lowered, i)
+        out.append(stop.start() - i if stop else n - i + 1)
+    return out
 
 
 def _last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
@@ -493,12 +558,28 @@ def _last_piece_end(lowered: str, i: int, vocab: frozenset[str]) -> int:
     >>> _last_piece_end("coupxq", 0, frozenset({"coup"})), _last_piece_end("covid-19", 0, frozenset())
     (4, 8)
     """
+    return _piece_end(lowered, i, _letter_runs(lowered)[i], _sorted_words(), _sorted_vocabulary(vocab))
+
+
+def _piece_end(lowered: str, i: int, letters: int, words: list[str], sorted_vocab: list[str]) -> int:
+    """``_last_piece_end`` with the letters from ``i`` counted and the sorted lists at hand.
+
+    (``_prefix_length`` for the word list, then ``_longer_prefix`` for the vocabulary, written
+    out: ``_segment`` asks this once per position.)
+    """
     rest = lowered[i:]
-    stop = NOT_LETTER.search(rest)
-    letters = stop.start() if stop else len(rest) + 1  # how far the letters from i reach
-    longest = _prefix_length(rest, _sorted_words())
-    if longest < letters:  # else the vocabulary cannot change the answer
-        longest = max(longest, _prefix_length(rest, _sorted_vocabulary(vocab)))
+    k = bisect_left(words, rest)
+    longest = 0
+    if k:
+        word = words[k - 1]
+        longest = len(word) if rest.startswith(word) else _common_length(rest, word)
+    if k < len(words) and words[k].startswith(rest[:longest + 1]):  # shares more than the word before
+        longest = max(longest, _common_length(rest, words[k]))
+    if longest < letters and longest < len(rest):  # else the vocabulary cannot change the answer
+        start = rest[:longest + 1]
+        m = bisect_left(sorted_vocab, start)
+        if m < len(sorted_vocab) and sorted_vocab[m].startswith(start):  # some item shares more
+            longest = _prefix_length(rest, sorted_vocab)
     if letters <= longest:  # the letters end while still a prefix: no pruning
         return len(lowered)
     return i + longest
@@ -523,6 +604,9 @@ def _split_token(token: str, vocab: frozenset[str]) -> list[str]:
     return out
 
 
+NO_WORDS: frozenset[str] = frozenset()
+
+
 def segment_keywords(run: str, context: str = "") -> list[str]:
     """Split a keyword list whose separators were lost into its keywords.
 
@@ -535,10 +619,17 @@ def segment_keywords(run: str, context: str = "") -> list[str]:
     >>> segment_keywords("deep learning")
     ['deep learning']
     """
-    vocab = vocabulary(context)
+    vocab: frozenset[str] | None = None  # built for the first token that needs it
     keywords: list[list[str]] = [[]]
     for token in run.split():
-        pieces = _split_token(token, vocab)
+        # A token of the word list stays whole, whatever the record's words: they only make
+        # costs that were None 0.0, never the other way (_key_cost).
+        if len(token) < 4 or _key_cost(token.lower(), NO_WORDS) is not None:
+            pieces = [token]
+        else:
+            if vocab is None:
+                vocab = vocabulary(context)
+            pieces = _split_token(token, vocab)
         keywords[-1].append(pieces[0])
         for piece in pieces[1:]:
             keywords.append([piece])
@@ -593,18 +684,17 @@ def _next_note(body: str, candidates: Mapping[int, list[tuple[int, int]]], n: in
                strict: bool = False) -> tuple[int, int] | None:
     """Find where note ``n`` starts after position ``after``: the likeliest candidate that the
     next number can still follow, the earliest among equals."""
+    nxt = candidates.get(n + 1)
+    # The next number can follow i when one of its runs starts after i: the last one does (the
+    # runs are in text order).
+    last_next = nxt[-1][0] if nxt else -1
     scored = [(s, i, j) for i, j in candidates.get(n, ()) if i > after and (s := _note_start_ok(body, i, j))]
-    nxt = [i for i, _ in candidates.get(n + 1, ())]
     if strict:
-        scored = [(s, i, j) for s, i, j in scored if s >= 3 and any(k > i for k in nxt)]
+        scored = [(s, i, j) for s, i, j in scored if s >= 3 and last_next > i]
     if not scored:
         return None
-
-    def rank(item: tuple[int, int, int]) -> tuple[int, int, int]:
-        s, i, _ = item
-        return (0 if not nxt or any(k > i for k in nxt) else 1, -s, i)
-
-    _, i, j = min(scored, key=rank)
+    # Ranked by (can be followed, likelier, earlier); no two candidates start at one i.
+    _, _, i, j = min((0 if not nxt or last_next > i else 1, -s, i, j) for s, i, j in scored)
     return i, j
 
 
@@ -627,7 +717,13 @@ def split_notes(body: str) -> list[str]:
     for c in DIGITS.finditer(body, m.end()):
         i, j = c.span()
         if j - i <= 4:
-            candidates.setdefault(int(c[0]), []).append((i, j))
+            value = int(c[0])
+            runs = candidates.get(value)
+            if runs is None:
+                candidates[value] = [(i, j)]
+            else:
+                runs.append((i, j))
+    top = max(candidates, default=-1)  # the largest number: one above n is still to come while n < top
     starts = [(m.start(), m.end())]
     n = 2
     while True:
@@ -635,7 +731,7 @@ def split_notes(body: str) -> list[str]:
         skipped = 0
         # A number the page (or a machine translation) lost: accept the one after it only on
         # strong evidence, a glued likely start that the number after it follows as well.
-        while found is None and skipped < MAX_SKIPPED_NOTES and any(k > n for k in candidates):
+        while found is None and skipped < MAX_SKIPPED_NOTES and top > n:
             skipped += 1
             found = _next_note(body, candidates, n + skipped, starts[-1][1], strict=True)
         if found is None:
@@ -725,11 +821,11 @@ def _combine(first: Anatomy, then: Anatomy) -> Anatomy:
     def join(a: str, b: str) -> str:
         return f"{a} {b}" if a and b else a or b
 
+    keywords = _unique([*first.keywords, *then.keywords])
     return Anatomy(
         abstract=first.abstract,
-        keywords=tuple(_unique([*first.keywords, *then.keywords])),
-        repeats=first.repeats + then.repeats + len(first.keywords) + len(then.keywords)
-        - len(_unique([*first.keywords, *then.keywords])),
+        keywords=tuple(keywords),
+        repeats=first.repeats + then.repeats + len(first.keywords) + len(then.keywords) - len(keywords),
         copyright=join(first.copyright, then.copyright),
         disclosure=join(first.disclosure, then.disclosure),
         funding=join(first.funding, then.funding),
@@ -825,10 +921,11 @@ def _split_once(text: str, context: str, marked: bool = False) -> Anatomy:
     for chunk in parts.pop("notes", []):
         notes.extend(split_notes(chunk))
     author_notes = " ".join(dedupe_name_headings(c) for c in parts.pop("author_notes", []))
+    unique = _unique(keywords)
     return Anatomy(
         abstract=abstract,
-        keywords=tuple(_unique(keywords)),
-        repeats=len(keywords) - len(_unique(keywords)),
+        keywords=tuple(unique),
+        repeats=len(keywords) - len(unique),
         copyright=" ".join(copyright_lines),
         disclosure=" ".join(parts.get("disclosure", [])),
         funding=" ".join(parts.get("funding", [])),
