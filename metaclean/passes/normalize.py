@@ -463,7 +463,7 @@ def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
             names = split_authors(item)
             if names != [item]:  # cut from a repaired list: repaired on their own, as a second clean would
                 names = [_repair_piece(n, names=True) for n in names]
-            entries.extend({"name": n} for n in names)
+            entries += [{"name": n} for n in names]
         elif not is_empty(item):
             unnamed.append(item)
     return entries, unnamed
@@ -783,8 +783,8 @@ def normalize_fields(record: Record) -> Record:
                                 for k, v in _mapping(data, "rankings", extra).items()}
     view, ids = _flatten_ids(data, source, extra)
     for key in KEPT:
-        if (value := data.get(key)) is not None and not is_empty(value):
-            out[key] = value
+        if (value := data.get(key)) is not None and (value.strip() if value.__class__ is str else not is_empty(value)):
+            out[key] = value  # (is_empty, its text case inlined)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not is_empty(t)]
         if (title := first_title(out["title"])) is None:
@@ -875,8 +875,8 @@ def normalize_fields(record: Record) -> Record:
             if not is_empty(value):
                 _put(out, target, value, extra, key)
     for key, value in view.items():
-        if key in CONSUMED or value is None or is_empty(value):
-            continue
+        if value is None or key in CONSUMED or (not value.strip() if value.__class__ is str else is_empty(value)):
+            continue  # (is_empty, its text case inlined: most values here are text)
         if (target := SOURCE_KEYS.get(key)) is not None:
             _put(source, target, value, extra, key)
         elif (ranking := RANKING_KEYS.get(key)) is not None:
