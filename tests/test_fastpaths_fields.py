@@ -59,6 +59,8 @@ def _slow_drop_empty(value):
 @given(VALUES)
 def test_drop_empty_is_the_plain_recursion(value) -> None:
     assert repr(drop_empty(value)) == repr(_slow_drop_empty(value))
+    if isinstance(value, (dict, list)):  # nothing dropped at any depth: the same object back, not a copy
+        assert (drop_empty(value) is value) == (repr(_slow_drop_empty(value)) == repr(value))
 
 
 def test_drop_empty_walks_each_container_once(monkeypatch) -> None:
@@ -198,3 +200,15 @@ def _slow_split_chunks(text: str) -> list[str]:
 def test_split_authors_fast_path_is_the_chunk_loop(text: str) -> None:
     if text.strip():
         assert split_authors(text) == _slow_split_chunks(text.strip())
+
+
+# Round 4: pieces of author and keyword lists that ask repair_text for nothing skip its call.
+from metaclean.passes.repair_text import repair_piece  # noqa: E402
+
+PIECE_TEXT = st.lists(st.sampled_from(["Ann", " ", "  ", "&", "&amp;", "<", "<i>", "\t", "\n", "é", "Ã©", "x",
+                                       "\u00a0", "\x00", "\x7f", ".", "-"]), max_size=8).map("".join)
+
+
+@given(PIECE_TEXT | st.text(max_size=12), st.booleans())
+def test_repair_piece_shortcut_is_repair_piece(text: str, names: bool) -> None:
+    assert _normalize._repair_piece(text, names=names) == repair_piece(text, names=names)

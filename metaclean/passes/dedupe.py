@@ -33,9 +33,21 @@ def drop_empty(value: Any) -> Any:
             elif of is int or of is float or of is bool:
                 continue  # numbers: never empty, nothing inside
             elif of is dict or of is list:
-                new = drop_empty(v) if v else v
-                if v and new is v:
-                    continue  # a container with nothing to drop inside
+                if v:
+                    # Most containers inside hold only non-empty text and numbers: seen here, without a call.
+                    for w in v.values() if of is dict else v:
+                        if (inner := w.__class__) is str:
+                            if not w.strip():
+                                break
+                        elif inner is not int and inner is not float and inner is not bool:
+                            break
+                    else:
+                        continue  # nothing to drop inside: what drop_empty(v) would say, v itself
+                    new = drop_empty(v)
+                    if new is v:
+                        continue  # a container with nothing to drop inside
+                else:
+                    new = v
             elif not isinstance(v, CONTAINERS) and not is_empty(v):
                 continue  # another kind of value, kept as it is
             break

@@ -438,6 +438,16 @@ def author_key(name: str) -> str:
     return AUTHOR_KEY.sub("", _nfkc_casefold(name))
 
 
+def _repair_piece(text: str, *, names: bool = False) -> str:
+    """``repair_piece(text)``, without its call for most pieces: printable ASCII text with no "<", no "&"
+    and no space at either end or twice in a row asks repair_text for nothing (its _quick_scan: no
+    trigger, no whitespace to fold), so it comes back as it is."""
+    if (text.isascii() and text.isprintable() and "<" not in text and "&" not in text
+            and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        return text
+    return repair_piece(text, names=names)
+
+
 def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
     """Return (author objects with every other key they carried, items that name nobody)."""
     entries: list[dict] = []
@@ -452,8 +462,8 @@ def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
         elif isinstance(item, str):
             names = split_authors(item)
             if names != [item]:  # cut from a repaired list: repaired on their own, as a second clean would
-                names = [repair_piece(n, names=True) for n in names]
-            entries.extend({"name": n} for n in names)
+                names = [_repair_piece(n, names=True) for n in names]
+            entries += [{"name": n} for n in names]
         elif not is_empty(item):
             unnamed.append(item)
     return entries, unnamed
@@ -687,7 +697,7 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[An
 def _keywords(value: Any) -> list[str] | None:
     items = value if isinstance(value, list) else KEYWORD_SEP.split(value) if isinstance(value, str) else []
     if isinstance(value, str) and items[1:]:  # cut from a repaired list: repaired on their own, as a second clean would
-        items = [repair_piece(item) for item in items]
+        items = [_repair_piece(item) for item in items]
     out, seen = [], set()
     for item in items:
         if isinstance(item, str) and item.strip() and (key := fold(item)) not in seen:
@@ -773,12 +783,15 @@ def normalize_fields(record: Record) -> Record:
                                 for k, v in _mapping(data, "rankings", extra).items()}
     view, ids = _flatten_ids(data, source, extra)
     for key in KEPT:
-        if (value := data.get(key)) is not None and not is_empty(value):
-            out[key] = value
+        if (value := data.get(key)) is not None and (value.strip() if value.__class__ is str else not is_empty(value)):
+            out[key] = value  # (is_empty, its text case inlined)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not is_empty(t)]
-        out["title"] = first_title(out["title"])
-        if titles[1:] or out["title"] is None:
+        if (title := first_title(out["title"])) is None:
+            del out["title"]
+        else:
+            out["title"] = title
+        if titles[1:] or title is None:
             extra["title"] = data["title"]
     authors: list[dict] = []
     truncated = False
@@ -793,12 +806,19 @@ def normalize_fields(record: Record) -> Record:
             extra[key] = data[key]
         elif not authors:
             authors = entries
-    out["authors"] = _dedupe_authors(authors)
+    # Fields without a value are not set at all (an empty one would be dropped at the end); no later
+    # step sets them, so the others keep their order.
+    if authors and (authors := _dedupe_authors(authors)):
+        out["authors"] = authors
     doi_extra: dict[str, Any] = {}
-    out["doi"] = _first(view, DOI_KEYS, normalize_doi, doi_extra)
+    doi = _first(view, DOI_KEYS, normalize_doi, doi_extra)
+    if doi is not None:
+        out["doi"] = doi
     urls: dict[str, Any] = {}
-    out["url"] = _first({k: v for k in URL_KEYS if k in data and normalize_doi(v := data[k]) in (None, out["doi"])
-                         and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
+    url = _first({k: v for k in URL_KEYS if k in data and normalize_doi(v := data[k]) in (None, doi)
+                  and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
+    if url is not None:
+        out["url"] = url
     for key, value in doi_extra.items():
         if normalize_doi(value) is not None or _url(value) is None or key not in URL_KEYS:
             extra[key] = value
@@ -807,7 +827,8 @@ def normalize_fields(record: Record) -> Record:
     for key in KEYWORD_KEYS:
         if (value := data.get(key)) is not None:  # _keywords(None) is None
             keywords.extend(_keywords(value) or ())
-    out["keywords"] = _keywords(keywords) if keywords else None
+    if keywords and (keywords := _keywords(keywords)):  # type: ignore[assignment]
+        out["keywords"] = keywords
     journal, leftovers = normalize_journal(data)
     if (m := ARXIV_VOLUME.match(str(journal.get("volume", "")))) and normalize_arxiv(m.group(1)):
         if view is data:  # not copied by _flatten_ids
@@ -815,12 +836,14 @@ def normalize_fields(record: Record) -> Record:
         view["journal.volume"] = m.group(1)
         ids["journal.volume"] = "arxiv"
         del journal["volume"]
-    out["journal"] = journal
+    if journal:
+        out["journal"] = journal
     extra.update(leftovers)
-    out["published"] = _first(data, DATE_KEYS, normalize_date, extra,
-                              lambda a, b: a.startswith(b) or b.startswith(a))
-    if out["published"] is None:
-        out["published"] = next((y for k in DATE_KEYS if (y := year_of(data.get(k)))), None)
+    published = _first(data, DATE_KEYS, normalize_date, extra, lambda a, b: a.startswith(b) or b.startswith(a))
+    if published is None:
+        published = next((y for k in DATE_KEYS if (y := year_of(data.get(k)))), None)
+    if published is not None:
+        out["published"] = published
     type_values: list[Any] = []
     for key in TYPE_KEYS:
         value = data.get(key)
@@ -828,11 +851,14 @@ def normalize_fields(record: Record) -> Record:
             type_values.extend([value] if isinstance(value, str) else value)
         elif not is_empty(value):
             extra[key] = value
-    out["type"], raw_types = normalize_type(type_values)
+    kind, raw_types = normalize_type(type_values)
+    if kind is not None:
+        out["type"] = kind
     if raw_types:
         out["publication_types"] = list(dict.fromkeys([*(data.get("publication_types") or []), *raw_types]))
     count = _first(data, COUNT_KEYS, to_count, extra)
-    out["citation_count"] = count
+    if count is not None:
+        out["citation_count"] = count
     for key, target in RENAMED.items():
         if (value := data.get(key)) is not None and not is_empty(value):  # an empty value lands nowhere
             if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
@@ -842,15 +868,15 @@ def normalize_fields(record: Record) -> Record:
                 value = value.get("url")
             if target == "published_online":
                 value = normalize_date(value) or value
-                if value == out.get("published"):
+                if value == published:
                     continue
             if key == "fieldsOfStudy" and isinstance(value, str):
                 value = _keywords(value)
             if not is_empty(value):
                 _put(out, target, value, extra, key)
     for key, value in view.items():
-        if key in CONSUMED or value is None or is_empty(value):
-            continue
+        if value is None or key in CONSUMED or (not value.strip() if value.__class__ is str else is_empty(value)):
+            continue  # (is_empty, its text case inlined: most values here are text)
         if (target := SOURCE_KEYS.get(key)) is not None:
             _put(source, target, value, extra, key)
         elif (ranking := RANKING_KEYS.get(key)) is not None:
@@ -869,12 +895,15 @@ def normalize_fields(record: Record) -> Record:
         else:
             extra[key] = value
     # A DOI (from normalize_doi: "10.<digits>/...") is an arXiv id only as arXiv's own DOI, "10.48550/arxiv.<id>"
-    if (out["doi"] or "").startswith("10.48550/") and normalize_arxiv(out["doi"]) and is_empty(out.get("arxiv")):
-        out["arxiv"] = normalize_arxiv(out["doi"])
-    out["source"], out["rankings"], out["extra"] = source, rankings, extra
-    # is_empty inlined for the common kinds: text, lists and objects (~30 values a record)
-    new = {k: v for k, v in out.items() if v is not None and (
-        v.strip() if (kind := v.__class__) is str else v if kind is dict or kind is list else not is_empty(v))}
+    if doi is not None and doi.startswith("10.48550/") and normalize_arxiv(doi) and is_empty(out.get("arxiv")):
+        out["arxiv"] = normalize_arxiv(doi)
+    if source:
+        out["source"] = source
+    if rankings:
+        out["rankings"] = rankings
+    if extra:
+        out["extra"] = extra
+    new = out  # every value set above says something: no empty one to drop
     if isinstance(data.get("citationCount"), str) and count is None:
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if truncated:
