@@ -39,10 +39,13 @@ True
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import struct
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from metaclean.script import lazy_patterns
@@ -126,40 +129,107 @@ def _word_ngrams(word: bytes) -> tuple[bytes, ...]:
     return (b" " + word[length - 4 if length != 3 else 0:] + b" ",)
 
 
+#: An n-gram's weight for one language, packed: the language's index in eld and the weight.
+WEIGHT = struct.Struct("<BI")
+
+
+def _eld_files() -> tuple[Path, ...]:
+    """Return the files of the installed eld that its n-gram weights and their use come from."""
+    spec = importlib.util.find_spec("eld")
+    root = Path(spec.origin).parent if spec is not None and spec.origin else None
+    if root is None:
+        return ()
+    return tuple(root / name for name in ("languageDetector.py", "languageData.py", "resources/ngrams/ngramsL60.py"))
+
+
+def _eld_data() -> tuple[Any, frozenset[int]] | None:
+    """Return eld's loaded database and the indices of NGRAM_LANGUAGES in it, or None when
+    ``_ngram_scorer`` cannot repeat this eld's scoring (another version, no subset)."""
+    detector = _detector()
+    if getattr(detector, "VERSION", None) != ELD_VERSION or not detector.subset:
+        return None
+    from eld.languageData import languageData
+
+    if any(languageData.lang_score):  # its scores start at zero: only the wanted ones are read back
+        return None
+    return languageData, frozenset(detector.subset)
+
+
+def _packed_weights() -> tuple[dict[int, str], int, dict[bytes, bytes]] | None:
+    """Return what ``_ngram_scorer`` reads of eld's database, packed; None as ``_eld_data``.
+
+    That is: the codes of NGRAM_LANGUAGES by eld's index, how many score slots eld has, and for
+    each n-gram with a weight in one of them, one byte with the number of eld's 60 languages
+    it has weights for (its relevancy comes from that) and its (index, weight) pairs. Built
+    in ~0.25 s after eld's own 0.2 s, once: ``metaclean.cache`` keeps it.
+    """
+    found = _eld_data()
+    if found is None:
+        return None
+    data, wanted = found
+    table: dict[bytes, bytes] = {}
+    pack = WEIGHT.pack
+    try:
+        for ngram, languages in data.ngrams.items():
+            if not wanted.isdisjoint(languages):  # else it adds nothing to a wanted language's score
+                table[ngram] = bytes((len(languages),)) + b"".join([pack(k, f) for k, f in languages.items() if k in wanted])
+    except (struct.error, ValueError):  # a weight or count the packing cannot hold exactly
+        return None
+    return {k: data.lang_codes[k] for k in wanted}, len(data.lang_score), table
+
+
 @lru_cache(maxsize=1)
 def _ngram_scorer() -> Callable[[str], dict[str, float]]:
     """Return a function giving what ``_detector().detect(text).scores()`` gives, in ~40% of the time.
 
     eld adds up every n-gram's weight for all 60 languages of its database, then drops those
     outside the subset; each language's sum is its own, so summing only NGRAM_LANGUAGES' gives
-    the same numbers, in the same order. The weights of each n-gram for them are kept once seen
-    (up to MAX_KEPT_NGRAMS n-grams), and so are the n-grams of each word (up to MAX_KEPT_WORDS).
-    eld's ``_get_byte_ngrams`` splits with ``regex.split`` (a compile-cache lookup per call):
-    ``bytes.split`` on a space gives the same words.
+    the same numbers, in the same order. The weights come from ``_packed_weights`` kept in
+    metaclean's cache (``metaclean.cache``; eld's database takes ~0.2 s a process to load, the
+    packed weights ~0.015 s), or from eld's database when there is no cache. An n-gram's
+    weights are kept once read (up to MAX_KEPT_NGRAMS), and so are the n-grams of each word
+    (up to MAX_KEPT_WORDS). eld's ``_get_byte_ngrams`` splits with ``regex.split`` (a
+    compile-cache lookup per call): ``bytes.split`` on a space gives the same words.
 
     >>> text = "Inteligência artificial e o teste de Turing"
     >>> list(_ngram_scorer()(text).items()) == list(_detector().detect(text).scores().items())
     True
     """
-    detector = _detector()
-    if getattr(detector, "VERSION", None) != ELD_VERSION or not detector.subset:
-        return lambda text: detector.detect(text).scores()
-    import regex
-    from eld.languageData import languageData
+    from metaclean import cache
 
-    ngrams, codes, wanted = languageData.ngrams, languageData.lang_codes, frozenset(detector.subset)
-    if any(languageData.lang_score):  # its scores start at zero: only the wanted ones are read back
-        return lambda text: detector.detect(text).scores()
-    indices = sorted(wanted)  # the order eld reads its scores in, which breaks ties
+    files = _eld_files()
+    key = cache.stamp("eld n-gram weights", 1, ELD_VERSION, NGRAM_LANGUAGES, files=files) if files else ""
+    packed = cache.table("eld-weights", key, _packed_weights) if key else None
+    if packed is not None:
+        codes, slots, table = packed
+        unpack = WEIGHT.iter_unpack
+
+        def languages_of(ngram: bytes) -> tuple[int, tuple[tuple[int, int], ...]]:
+            entry = table.get(ngram)
+            return (entry[0], tuple(unpack(entry[1:]))) if entry is not None else (0, ())
+    else:
+        found = _eld_data()
+        if found is None:
+            detector = _detector()
+            return lambda text: detector.detect(text).scores()
+        data, wanted = found
+        ngrams, codes, slots = data.ngrams, {k: data.lang_codes[k] for k in wanted}, len(data.lang_score)
+
+        def languages_of(ngram: bytes) -> tuple[int, tuple[tuple[int, int], ...]]:
+            languages = ngrams.get(ngram, {})
+            return len(languages), tuple((k, f) for k, f in languages.items() if k in wanted)
+    import regex
+
+    indices = sorted(codes)  # the order eld reads its scores in, which breaks ties
+    zeros = [0] * slots
     separators = regex.compile(r"[^\pL]+(?<![\x27\x60\x2019])", flags=regex.UNICODE)  # eld's _normalize_text
-    seen: dict[bytes, tuple[float, tuple[tuple[int, float], ...]]] = {}
+    seen: dict[bytes, tuple[float, tuple[tuple[int, int], ...]]] = {}
     words: dict[bytes, tuple[bytes, ...]] = {}
 
-    def weights(ngram: bytes) -> tuple[float, tuple[tuple[int, float], ...]]:
-        languages = ngrams.get(ngram, {})
-        count = len(languages)  # of all 60: eld's relevancy counts them all
+    def weights(ngram: bytes) -> tuple[float, tuple[tuple[int, int], ...]]:
+        count, languages = languages_of(ngram)  # count: of all 60, as eld's relevancy counts them
         relevancy = 27 if count == 1 else (16 - count) / 2 + 1 if count < 16 else 1
-        found = (relevancy, tuple((k, f) for k, f in languages.items() if k in wanted))
+        found = (relevancy, languages)
         if len(seen) < MAX_KEPT_NGRAMS:
             seen[ngram] = found
         return found
@@ -183,7 +253,7 @@ def _ngram_scorer() -> Callable[[str], dict[str, float]]:
         if not count:
             return {}  # no n-gram, no score (eld's answer too)
         text_ngrams = Counter(sequence)
-        total = languageData.lang_score[:]
+        total = zeros[:]
         once = 1 / count * 13200  # the frequency of an n-gram seen once (most), as computed below
         for ngram, n in text_ngrams.items():
             frequency = once if n == 1 else n / count * 13200
