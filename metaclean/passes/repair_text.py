@@ -184,18 +184,37 @@ def _tag_kind(text: str) -> str:
 
 # --- CJK tables: a few thousand two-byte decodes (~15 ms), the common sets built on first use ---
 
-CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-CJK_PAIR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
+# The wide CJK classes below cost ~1-2 ms each to compile (the regex compiler marks every character
+# of a range, twice): only CJK candidates need them, so each is compiled on first use.
+@lru_cache(maxsize=None)
+def _cjk_char() -> re.Pattern[str]:
+    return re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@lru_cache(maxsize=None)
+def _cjk_pair() -> re.Pattern[str]:
+    return re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
 
 
 def _two_byte_table(encoding: str, leads: range, trails: tuple[int, ...]) -> frozenset[str]:
+    """What each pair of a lead and a trail byte decodes to in ``encoding``, but the pairs that do not decode.
+
+    >>> sorted(_two_byte_table("gbk", range(0xB0, 0xB1), (0xA1, 0xA2, 0x7F)))
+    ['啊', '阿']
+    """
+    pairs = [bytes((lead, trail)) for lead in leads for trail in trails]
+    # All pairs in one decode, a line break after each (~3x faster than one decode each): a pair
+    # that does not decode leaves U+FFFD in its piece (no pair decodes to U+FFFD), and the pieces
+    # stay one a pair (no lead takes a line break as its trail: checked by the count).
+    pieces = b"\n".join(pairs).decode(encoding, "replace").split("\n")
+    if len(pieces) == len(pairs) and 0x0A not in trails and 0x0A not in leads:
+        return frozenset(piece for piece in pieces if "\ufffd" not in piece)
     chars = set()
-    for lead in leads:
-        for trail in trails:
-            try:
-                chars.add(bytes((lead, trail)).decode(encoding))
-            except UnicodeDecodeError:
-                pass
+    for pair in pairs:
+        try:
+            chars.add(pair.decode(encoding))
+        except UnicodeDecodeError:
+            pass
     return frozenset(chars)
 
 
@@ -227,7 +246,7 @@ def common_cjk(script: str) -> frozenset[str]:
 
 def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
     """Return (share of the CJK characters of ``text`` that are in ``common``, how many there are)."""
-    chars = CJK_CHAR.findall(text)
+    chars = _cjk_char().findall(text)
     if not chars:
         return 0.0, 0
     return sum(map(common.__contains__, chars)) / len(chars), len(chars)
@@ -236,7 +255,7 @@ def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
 def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
     """Is ``fixed`` made of common characters of its script (allowing 1 in 10 rare ones)?"""
     share, count = _common_share(fixed, common)
-    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and CJK_PAIR.search(fixed) is not None
+    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and _cjk_pair().search(fixed) is not None
 
 
 # --- 3. legacy CJK encodings read as Latin-1 / Windows-1252 ----------------------------------
@@ -250,9 +269,13 @@ LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
 # Big5 and Shift-JIS take ASCII bytes as second bytes, so Western words with accented capitals
 # decode too ("BÄDÄÑ" -> "B饉麵"): from them, a character glued to a Latin letter is not believed.
 ASCII_TRAIL_SCRIPTS = frozenset({"big5", "shift-jis"})
-GLUED_TO_LATIN = re.compile(
-    r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
-)
+
+
+@lru_cache(maxsize=None)
+def _glued_to_latin() -> re.Pattern[str]:
+    return re.compile(
+        r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
+    )
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -263,8 +286,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-HANGUL_TEXT = re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
-HANGUL_PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
+@lru_cache(maxsize=None)
+def _hangul_text() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
+
+
+@lru_cache(maxsize=None)
+def _hangul_pair() -> re.Pattern[str]:
+    return re.compile(r"[\uac00-\ud7a3]{2}")
+
+
 AMBIGUOUS = "GBK or EUC-KR (Korean) bytes read as Latin-1, not repaired: either reading is plausible"
 
 
@@ -292,7 +323,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
         except UnicodeDecodeError:
             continue
         common = common_cjk(script)
-        if script in ASCII_TRAIL_SCRIPTS and GLUED_TO_LATIN.search(fixed):
+        if script in ASCII_TRAIL_SCRIPTS and _glued_to_latin().search(fixed):
             continue
         if _plausible_cjk(fixed, common):
             share = _common_share(fixed, common)[0]
@@ -301,7 +332,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
     if best is None:
         return None, ""
     korean = raw.decode("euc_kr", "replace")
-    if HANGUL_TEXT.fullmatch(korean) and HANGUL_PAIR.search(korean):
+    if _hangul_text().fullmatch(korean) and _hangul_pair().search(korean):
         return None, AMBIGUOUS
     return best[1], best[2]
 
@@ -365,14 +396,16 @@ def _char_class(chars: str) -> str:
     \-a-dxz
     """
     codes = sorted(set(map(ord, chars)))
+    breaks = [i for i in range(1, len(codes)) if codes[i] != codes[i - 1] + 1]  # where a run starts
     parts: list[str] = []
-    start = 0
-    for i, code in enumerate(codes):
-        if i + 1 == len(codes) or codes[i + 1] != code + 1:  # the end of a run
-            low, high = re.escape(chr(codes[start])), re.escape(chr(code))
-            parts.append(low if start == i else f"{low}{high}" if start + 1 == i else f"{low}-{high}")
-            start = i + 1
+    for start, end in zip([0, *breaks], [*breaks, len(codes)]):
+        low, high = _escaped(codes[start]), _escaped(codes[end - 1])
+        parts.append(low if end - start == 1 else f"{low}{high}" if end - start == 2 else f"{low}-{high}")
     return "".join(parts)
+
+
+def _escaped(code: int) -> str:
+    return chr(code) if code > 0x7F else re.escape(chr(code))  # re.escape leaves non-ASCII as it is
 
 
 # UTF-8 mojibake is a lead byte followed by a continuation byte, both read in the same codepage
@@ -454,11 +487,30 @@ FTFY_STEP_NAMES = {
 # MAX_BADNESS_WIDTH (tests/test_fastpaths_text.py checks both against ftfy's pattern): so a
 # match exists if and only if one lies within MAX_BADNESS_WIDTH characters of an anchor, and
 # ftfy's own regex is tried there only.
-_BMP = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-_LOWER_ACCENTED = frozenset(re.findall(f"[{ftfy.badness.MOJIBAKE_CATEGORIES['lower_accented']}]", _BMP)) - {"œ"}
-BADNESS_ANCHORS = frozenset(
-    re.findall(f"[{''.join(ftfy.badness.MOJIBAKE_CATEGORIES.values())}]", _BMP)
-).union(c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii()) - _LOWER_ACCENTED
+def _class_chars(body: str) -> frozenset[str]:
+    """The non-ASCII characters of the BMP (surrogates aside) that the regex class ``[body]`` matches.
+
+    >>> sorted(_class_chars("\u00e0-\u00e2x\u0153"))
+    ['à', 'á', 'â', 'œ']
+    """
+    if "\\" in body or "[" in body or "]" in body or body[:1] == "^":  # not plain characters and ranges:
+        bmp = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+        return frozenset(re.findall(f"[{body}]", bmp))  # ask the regex engine (~12 ms)
+    codes: list[int] = []
+    at = 0
+    while at < len(body):
+        if body[at + 1:at + 2] == "-" and at + 2 < len(body):  # a range, as the regex parser reads it
+            codes.extend(range(ord(body[at]), ord(body[at + 2]) + 1))
+            at += 3
+        else:
+            codes.append(ord(body[at]))
+            at += 1
+    return frozenset(chr(c) for c in codes if 0x80 <= c < 0xD800 or 0xE000 <= c < 0x10000)
+
+
+_LOWER_ACCENTED = _class_chars(ftfy.badness.MOJIBAKE_CATEGORIES["lower_accented"]) - {"œ"}
+BADNESS_ANCHORS = _class_chars("".join(ftfy.badness.MOJIBAKE_CATEGORIES.values())).union(
+    c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii()) - _LOWER_ACCENTED
 BADNESS_ANCHOR = re.compile(f"[{_char_class(''.join(BADNESS_ANCHORS))}]")
 MAX_BADNESS_WIDTH = 7  # "ГўВЂВ.[A-Za-z ]"
 
@@ -599,7 +651,11 @@ DAMAGED_SHARE = 0.7  # mojibake of this kind is mostly rare characters (measured
 UTF8_AS_CJK_SET = frozenset().union(*(
     _two_byte_table(codec, range(0xE3, 0xEA), tuple(range(0x40, 0xFF))) for _, codec in UTF8_MISREAD_AS
 ))
-UTF8_AS_CJK_CHAR = re.compile(f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]")
+
+
+@lru_cache(maxsize=None)
+def _utf8_as_cjk_char() -> re.Pattern[str]:  # ~3 ms to compile: on first use
+    return re.compile(f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]")
 
 
 def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
@@ -613,7 +669,7 @@ def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_utf8_as_cjk("伊朗在阿塞拜疆的“圣战外交”")[1]
     ()
     """
-    if not UTF8_AS_CJK_CHAR.search(text):
+    if not _utf8_as_cjk_char().search(text):
         return text, ()
     fixes: list[str] = []
     everyday = common_cjk("any")
@@ -737,19 +793,30 @@ SUSPECT_KINDS: dict[str, tuple[str, ...]] = {
     **_kinds("\ufffd锟烫屯âÃÂ", "damage"),
 }
 SUSPECT_KINDS["\x85"] = ("mojibake", "whitespace")
-TRIGGER_CHARS = _char_class("&<" + "".join(
-    SUSPECT_KINDS.keys() - {"\n"} | LEGACY_HIGH | set("".join(UTF8_LEADS.values())) | UTF8_AS_CJK_SET
-))
-TRIGGER = re.compile(f"[{TRIGGER_CHARS}]")
+# Triggers that ask by themselves: "<", and the characters with a kind of their own.
+ASKING_ALONE = frozenset("<") | SUSPECT_KINDS.keys() - {"\n"} | UTF8_AS_CJK_SET
+# Triggers that ask only with the next character: "&" (an entity), the first of a pair.
+PAIR_FIRSTS = frozenset("&") | LEGACY_HIGH | set("".join(UTF8_LEADS.values()))
+TRIGGER_CHARS = _char_class("".join(ASKING_ALONE | PAIR_FIRSTS))
+
+
+@lru_cache(maxsize=None)
+def _trigger() -> re.Pattern[str]:  # only texts scanned without layout use it: compiled on first use
+    return re.compile(f"[{TRIGGER_CHARS}]")
+
+
 MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
 # The triggers that can ask for a step, at C speed: "&", "<", a character with a kind of its
 # own, a possible mojibake pair, two high Latin-1 characters. A text without one asks for no
 # step (whatever its trigger count: each fix's own test needs one of them too). The one leading
 # class lets the regex engine skip to candidates without trying each branch at every character.
+# A trigger asks alone if it is none of the others (``(?<![...])``): that class is a few hundred
+# Latin, Greek and Cyrillic characters, where ``(?<=[...])`` would be ASKING_ALONE's thousands of
+# CJK ones again (~3 ms to compile).
 PAIR_SECONDS = "".join(UTF8_CONTINUATIONS.values()) + "?\ufffd " + "".join(LEGACY_HIGH)  # of the pairs below
 ASKING_TRIGGER = re.compile(
     f"[{TRIGGER_CHARS}]"
-    f"(?:(?<=[<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
+    f"(?:(?<![{_char_class(''.join(PAIR_FIRSTS - ASKING_ALONE))}])"
     f"|(?<=&)(?={ENTITY.pattern[1:]})"
     # The pairs: first one test of the next character against all their second ones (most
     # candidates, an accented letter before a plain one, fail it), then codepage by codepage.
@@ -799,7 +866,7 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     # Past the cutoff ALL_STEPS runs every fix, and those that nothing asked for find nothing to
     # do: so only the triggers that ask are visited -- except without layout, where ALL_STEPS
     # would also fold whitespace: there every trigger still counts.
-    for count, hit in enumerate((ASKING_TRIGGER if layout else TRIGGER).finditer(text)):
+    for count, hit in enumerate((ASKING_TRIGGER if layout else _trigger()).finditer(text)):
         if count == MAX_TRIGGERS:
             return ALL_STEPS
         char, at = hit.group(), hit.start()
