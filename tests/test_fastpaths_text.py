@@ -5,6 +5,7 @@ draw texts rich in the characters the tests look at and check the decision again
 """
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import sys
@@ -365,11 +366,21 @@ def test_fold_line_by_split(text: str) -> None:
 
 
 def test_ftfy_step_copy_differs_only_in_is_bad() -> None:
-    """FTFY_ONE_STEP is ftfy's code with ftfy's globals, but for is_bad, which is ours (ftfy's answers)."""
+    """FTFY_ONE_STEP is ftfy's code with ftfy's globals, but for is_bad, which knows the answer."""
     step = ftfy._fix_encoding_one_step_and_explain
     assert rt.FTFY_ONE_STEP.__code__ is step.__code__
     assert {k for k, v in rt.FTFY_ONE_STEP.__globals__.items() if step.__globals__.get(k) is not v} == {"is_bad"}
-    assert rt.FTFY_ONE_STEP.__globals__["is_bad"] is rt.is_bad
+    assert rt.FTFY_ONE_STEP.__globals__["is_bad"] is rt._known_bad
+
+
+def test_ftfy_step_asks_is_bad_once_of_its_text() -> None:
+    """_known_bad's premise: the step calls is_bad once, on its argument ``text`` (which _fix_encoding tested)."""
+    import dis
+    calls = [i for i in dis.get_instructions(ftfy._fix_encoding_one_step_and_explain) if i.argval == "is_bad"]
+    assert len(calls) == 1
+    assert inspect.getsource(ftfy._fix_encoding_one_step_and_explain).count("is_bad(") == 1
+    assert "not is_bad(text)" in inspect.getsource(ftfy._fix_encoding_one_step_and_explain)
+    assert "text = " not in inspect.getsource(ftfy._fix_encoding_one_step_and_explain).split("is_bad(")[0]
 
 
 # --- start-up: tables and classes built without the slow ways they were first built -------------
@@ -410,3 +421,43 @@ def test_asking_alone_by_negative_lookbehind() -> None:
     """A trigger followed by a character no pair or entity takes asks exactly when it asks alone."""
     for char in rt.ASKING_ALONE | rt.PAIR_FIRSTS:
         assert (rt.ASKING_TRIGGER.match(char + "x") is not None) == (char in rt.ASKING_ALONE), char
+
+
+# --- CJK legacy bytes: a text whose Western bytes are UTF-8 has no run to re-decode ------------
+
+LEGACY_PIECES = PIECES + ["ÒÁÀÊÔÚ°¢Èû°Ý½®µÄ", "“ú–{Œê", "ÇÑ±¹¾î", "BÄDÄÑ", "Ã©", "Ã\x81", "\x81", "\x8d", "\x80", "€"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(LEGACY_PIECES), max_size=12).map("".join), PAIRS,
+                 st.lists(st.sampled_from(WORDS), max_size=6).flatmap(
+                     lambda words: st.sampled_from(["sloppy-windows-1252", "latin-1", "gbk", "big5", "cp932"])
+                     .map(lambda codec: _damaged(words, codec, 1)))))
+def test_legacy_runs_when_western_bytes_are_utf8(text: str) -> None:
+    if rt._utf8_when_western(text):
+        assert all(rt._legacy_reading(text[start:end]) == (None, "") for start, end in rt._legacy_tokens(text))
+    fast = rt.fix_cjk_legacy(text), rt._ambiguous_cjk(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rt, "_utf8_when_western", lambda text: False)
+        assert (rt.fix_cjk_legacy(text), rt._ambiguous_cjk(text)) == fast
+
+
+def test_kept_alone_is_every_whitespace_line_ws_keeps_alone() -> None:
+    """_fold_line's premise: besides the space, LINE_WS keeps alone exactly the characters of KEPT_ALONE."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    kept = {c for c in spaces if rt.LINE_WS.sub(" ", f"a{c}b") == f"a{c}b"} - {" "}
+    assert kept == {c for c in spaces if rt.KEPT_ALONE.match(c)}
+    assert set(rt.ASCII_KEPT_ALONE) == {c for c in kept if c.isascii()}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, st.lists(st.sampled_from(PIECES + ["&amp;amp;", "&amp;#8217;", "&&amp;", "&amp;lt;i&amp;gt;"]),
+                                max_size=12).map("".join)))
+def test_entities_stop_when_no_ampersand_is_left(text: str) -> None:
+    current = text
+    for _ in range(rt.MAX_ENTITY_LAYERS):  # decode_entities as first written
+        decoded = rt.ENTITY.sub(rt._decode_entity, current)
+        if decoded == current:
+            break
+        current = decoded
+    assert rt.decode_entities(text) == current

@@ -115,6 +115,8 @@ def decode_entities(text: str) -> str:
         if decoded == text:
             break
         text = decoded
+        if "&" not in text:  # no entity left to decode: the next round would change nothing
+            break
     return text
 
 
@@ -306,7 +308,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
     Return (fixed token, fix name), or (None, why not) when Korean is as plausible (EUC-KR Hangul
     occupies the first rows of GB2312's common hanzi), or (None, "") when it is not CJK mojibake.
     """
-    for western in ("latin-1", "sloppy-windows-1252"):
+    for western in WESTERN_CODECS:
         try:
             raw = token.encode(western)
             break
@@ -350,8 +352,31 @@ def _legacy_tokens(text: str) -> Iterator[tuple[int, int]]:
         pair = LEGACY_PAIR.search(text, end)
 
 
+WESTERN_CODECS = ("latin-1", "sloppy-windows-1252")
+
+
+def _utf8_when_western(text: str) -> bool:
+    """Is ``text``, encoded as Latin-1 (else Windows-1252), UTF-8? Then no run of it is CJK legacy bytes.
+
+    Each run is encoded by the first of the two that takes it, which gives the bytes it has in the
+    whole text (the two agree on every character both take), and runs end at ASCII bytes, which
+    never cut a UTF-8 sequence: each run is UTF-8 too, and ``_legacy_reading`` refuses it.
+
+    >>> _utf8_when_western("Jos\u00c3\u00a9 Garc\u00c3\u00ada"), _utf8_when_western("\u00d2\u00c1\u00c0\u00ca")
+    (True, False)
+    """
+    for western in WESTERN_CODECS:
+        try:
+            return _is_utf8(text.encode(western))
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
 def _ambiguous_cjk(text: str) -> list[str]:
     """Return the runs of ``text`` that are CJK legacy bytes, Chinese or Korean: not for ftfy either."""
+    if _utf8_when_western(text):  # most texts asked about: UTF-8 mojibake
+        return []
     return [text[start:end] for start, end in _legacy_tokens(text)
             if _legacy_reading(text[start:end]) == (None, AMBIGUOUS)]
 
@@ -368,6 +393,8 @@ def fix_cjk_legacy(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_cjk_legacy("EDUCAÇÃO, Jürgen Müller, «Über», MÄ£ÄM BÄDÄÑ, ÇÑ±¹¾î")[1]
     ()
     """
+    if _utf8_when_western(text):  # most texts asked about: UTF-8 mojibake, ftfy's
+        return text, ()
     pieces: list[str] = []
     fixes: list[str] = []
     done = 0
@@ -532,14 +559,20 @@ def is_bad(text: str) -> bool:
     return False
 
 
-def _with_is_bad(step: Callable | None) -> Callable | None:
-    """A copy of ftfy's function ``step`` that calls ``is_bad`` above where it calls ftfy's own.
+def _known_bad(text: str) -> bool:
+    """``is_bad(text)`` inside FTFY_ONE_STEP: True, as _fix_encoding calls the step only when it is."""
+    return True
 
-    The same answers (is_bad is ftfy's, tested), without ftfy's slow scan of the whole line.
+
+def _with_is_bad(step: Callable | None) -> Callable | None:
+    """A copy of ftfy's function ``step`` that calls ``_known_bad`` above where it calls ftfy's ``is_bad``.
+
+    The step asks is_bad once, of the text it is given (tests/test_fastpaths_text.py checks), and
+    _fix_encoding gives it only text is_bad said yes to: the same answers without the scan.
     """
     if step is None:
         return None
-    copy = types.FunctionType(step.__code__, {**step.__globals__, "is_bad": is_bad}, step.__name__,
+    copy = types.FunctionType(step.__code__, {**step.__globals__, "is_bad": _known_bad}, step.__name__,
                               step.__defaults__, step.__closure__)
     copy.__kwdefaults__ = step.__kwdefaults__
     return copy
@@ -547,7 +580,7 @@ def _with_is_bad(step: Callable | None) -> Callable | None:
 
 # ftfy's one step of fix_encoding_and_explain (private, in ftfy 6.x): its loop is run here, with
 # the cheap test above first. tests/test_fastpaths_text.py checks the result equals ftfy's own.
-# The step starts with ftfy's is_bad again (a scan of the whole line): its copy asks ours.
+# The step starts with ftfy's is_bad again (a scan of the whole line): its copy knows the answer.
 FTFY_ONE_STEP = _with_is_bad(getattr(ftfy, "_fix_encoding_one_step_and_explain", None))
 
 
@@ -736,14 +769,18 @@ PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
 PARA_GAP = re.compile(r"\n{3,}")
 
 
-# ASCII whitespace that LINE_WS keeps when alone (besides the space): without it, every run of
+# Whitespace that LINE_WS keeps when alone (besides the space): without it, every run of
 # whitespace becomes one space and the ends go, which is what str.split and join do (both take
 # whitespace as str.isspace does, as the regex's \s does).
 ASCII_KEPT_ALONE = "\x1c\x1d\x1e\x1f"
+KEPT_ALONE = re.compile("[\x1c-\x1f\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # tests check it is all
 
 
 def _fold_line(line: str) -> str:
-    if line.isascii() and not any(map(line.__contains__, ASCII_KEPT_ALONE)):
+    if line.isascii():
+        if not any(map(line.__contains__, ASCII_KEPT_ALONE)):
+            return " ".join(line.split())
+    elif KEPT_ALONE.search(line) is None:  # a search and a split: half a LINE_WS.sub
         return " ".join(line.split())
     return LINE_WS.sub(" ", line).strip()
 
@@ -1064,6 +1101,13 @@ def _field_kind(path: str) -> tuple[bool, bool]:
     return is_multiline_field(path), is_name_field(path)
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: the key 1 is not the key True
+def _child(path: str, key: Any) -> tuple[str, bool, bool]:
+    """(path of ``key`` under ``path``, is it multi-line, does it hold names): one lookup for a record's usual keys."""
+    item_path = f"{path}.{key}" if path else str(key)
+    return (item_path, *_field_kind(item_path))
+
+
 def _quick_scan(text: str, multiline: bool) -> frozenset[str] | None:
     """``_scan(text, multiline, True)`` when no trigger in ``text`` asks (whitespace at most), else None.
 
@@ -1112,10 +1156,20 @@ def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo:
         # Most strings: repair_string would find no step to run and no damage (both need a
         # trigger that asks), so only the names' own test is left.
         if names:
-            found = _name_damage(value)
-            if found:
-                damages.extend((path, message) for message in found)
+            _note_name_damage(value, path, damages)
         return value
+    return _repair_asked(value, path, multiline, names, needs, reasons, damages, memo)
+
+
+def _note_name_damage(value: str, path: str, damages: Damages) -> None:
+    found = _name_damage(value)
+    if found:
+        damages.extend((path, message) for message in found)
+
+
+def _repair_asked(value: str, path: str, multiline: bool, names: bool, needs: frozenset[str] | None,
+                  reasons: Reasons, damages: Damages, memo: Memo) -> str:
+    """``_repair_str`` for a string the quick scan did not pass (``needs``: its answer, None for "scan it")."""
     key = (value, multiline, names)
     repair = memo.get(key)
     if repair is None:  # the scan is made once: what _quick_scan found, or the full one
@@ -1138,13 +1192,30 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
         changed: dict | None = None
         for key, item in value.items():
             kind = item.__class__
-            if (not item if kind is str else item is None or kind in SCALARS) or (key in SKIPPED_FIELDS and not path):
-                continue  # "" (one string in eight) needs nothing either
-            item_path = f"{path}.{key}" if path else str(key)
-            if kind is str:  # most values: no call through _repair_value
-                new = _repair_str(item, item_path, reasons, damages, memo)
+            if kind is str:  # most values: _repair_str inlined
+                if not item:
+                    continue  # "" (one string in eight) needs nothing either
+                item_path, multiline, names = _child(path, key)
+                if item.isascii() and "<" not in item and "&" not in item and item.isprintable():
+                    if not ("  " in item or item[:1] == " " or item[-1:] == " "):
+                        # nothing asked, as in _repair_str (a skipped field is never a name field)
+                        if names:
+                            _note_name_damage(item, item_path, damages)
+                        continue
+                    needs: frozenset[str] | None = LAYOUT_ONLY
+                else:
+                    needs = _quick_scan(item, multiline)
+                    if needs is NOTHING:
+                        if names:
+                            _note_name_damage(item, item_path, damages)
+                        continue
+                if key in SKIPPED_FIELDS and not path:
+                    continue
+                new = _repair_asked(item, item_path, multiline, names, needs, reasons, damages, memo)
             else:
-                new = _repair_value(item, item_path, reasons, damages, memo)
+                if item is None or kind in SCALARS or (key in SKIPPED_FIELDS and not path):
+                    continue
+                new = _repair_value(item, _child(path, key)[0], reasons, damages, memo)
             if new is not item:
                 changed = dict(value) if changed is None else changed
                 changed[key] = new
