@@ -461,3 +461,23 @@ def test_entities_stop_when_no_ampersand_is_left(text: str) -> None:
             break
         current = decoded
     assert rt.decode_entities(text) == current
+
+
+# --- unwrap_json: the record's keys tested with the plain values passed over ---------------------
+
+def _may_unwrap_as_written_first(data: dict) -> bool:
+    for key in unwrap.RECORD_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and (value == "null" or unwrap._looks_like_json(value)):
+            return True
+    return any(unwrap._has_json(v) for k, v in data.items() if k not in unwrap.VERBATIM) or any(
+        v == "null" for k, v in data.items() if k in unwrap.RECORD_FIELDS)
+
+
+RECORD_KEY = st.sampled_from(["title", "raw", "json", "extra", "warnings", "journal", "a", "resultStr"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(RECORD_KEY, st.one_of(VALUE, st.just("null"), st.floats(), st.booleans()), max_size=6))
+def test_may_unwrap_as_written_first(data: dict) -> None:
+    assert unwrap._may_unwrap(data) == _may_unwrap_as_written_first(data)
