@@ -481,3 +481,15 @@ RECORD_KEY = st.sampled_from(["title", "raw", "json", "extra", "warnings", "jour
 @given(st.dictionaries(RECORD_KEY, st.one_of(VALUE, st.just("null"), st.floats(), st.booleans()), max_size=6))
 def test_may_unwrap_as_written_first(data: dict) -> None:
     assert unwrap._may_unwrap(data) == _may_unwrap_as_written_first(data)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ASCII_TEXT, TEXT, LONG_TEXT, st.lists(st.one_of(st.sampled_from(PIECES), PAIRS), max_size=20).map("".join)),
+       st.booleans())
+def test_scan_from_the_first_asking_trigger(text: str, multiline: bool) -> None:
+    """_scan started where _quick_needs found the first trigger that asks finds what it finds from 0."""
+    quick = rt._quick_needs(text, multiline)
+    if quick.__class__ is int:
+        assert rt._scan(text, multiline, True, quick) == rt._scan(text, multiline, True)
+    else:
+        assert quick == rt._scan(text, multiline, True)

@@ -887,15 +887,18 @@ def _ascii_asks(text: str) -> bool:
             or not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())))
 
 
-def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
+def _scan(text: str, multiline: bool, layout: bool, start: int = 0) -> frozenset[str]:
     """Return the steps that may change ``text`` (and "damage" if it may hold some): one scan at C speed.
+
+    ``start``: where the first trigger that asks is, when a search found it (with layout only);
+    the regex's lookbehinds still see the text before it, so the scan finds what it finds from 0.
 
     >>> sorted(_scan("Caf\u00c3\u00a9 &amp; <i>x</i>", False, True))
     ['damage', 'entities', 'legacy', 'mojibake', 'tags']
     >>> _scan("“Curly” – clean", False, True)
     frozenset()
     """
-    if layout and text.isascii() and (quick := _quick_scan(text, multiline)) is not None:
+    if layout and text.isascii() and (quick := _quick_needs(text, multiline)).__class__ is not int:
         return quick  # most texts after a fix: no regex
     needs: set[str] = set()
     if layout and _needs_layout(text, multiline):
@@ -903,7 +906,7 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     # Past the cutoff ALL_STEPS runs every fix, and those that nothing asked for find nothing to
     # do: so only the triggers that ask are visited -- except without layout, where ALL_STEPS
     # would also fold whitespace: there every trigger still counts.
-    for count, hit in enumerate((ASKING_TRIGGER if layout else _trigger()).finditer(text)):
+    for count, hit in enumerate(ASKING_TRIGGER.finditer(text, start) if layout else _trigger().finditer(text)):
         if count == MAX_TRIGGERS:
             return ALL_STEPS
         char, at = hit.group(), hit.start()
@@ -1114,11 +1117,21 @@ def _quick_scan(text: str, multiline: bool) -> frozenset[str] | None:
     >>> _quick_scan("Deep learning", False), _quick_scan("A&amp;B", False), _quick_scan("Caf\u00e9 ", False)
     (frozenset(), None, frozenset({'whitespace'}))
     """
+    quick = _quick_needs(text, multiline)
+    return None if quick.__class__ is int else quick
+
+
+def _quick_needs(text: str, multiline: bool) -> frozenset[str] | int:
+    """``_quick_scan``'s answer, or instead of None where ``_scan`` may start: the first trigger that asks.
+
+    >>> _quick_needs("Caf\u00e9 &amp; B", False), _quick_needs("A&amp;B", False), _quick_needs("Caf\u00e9", False)
+    (5, 0, frozenset())
+    """
     if text.isascii():  # most strings: no regex (an entity's aside)
         if _ascii_asks(text):
-            return None
-    elif ASKING_TRIGGER.search(text) is not None:
-        return None
+            return 0
+    elif (hit := ASKING_TRIGGER.search(text)) is not None:
+        return hit.start()
     return LAYOUT_ONLY if _needs_layout(text, multiline) else NOTHING
 
 
@@ -1128,7 +1141,7 @@ def _asks_nothing(text: str, multiline: bool) -> bool:
     >>> _asks_nothing("Deep learning", False), _asks_nothing("A&amp;B", False), _asks_nothing("Caf\u00e9", False)
     (True, False, True)
     """
-    return _quick_scan(text, multiline) is NOTHING
+    return _quick_needs(text, multiline) is NOTHING
 
 
 def repair_piece(text: str, *, names: bool = False) -> str:
@@ -1151,7 +1164,7 @@ def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo:
         # _quick_scan's answer for most strings, inlined: the space is their only whitespace
         needs = LAYOUT_ONLY if "  " in value or value[:1] == " " or value[-1:] == " " else NOTHING
     else:
-        needs = _quick_scan(value, multiline)
+        needs = _quick_needs(value, multiline)
     if needs is NOTHING:
         # Most strings: repair_string would find no step to run and no damage (both need a
         # trigger that asks), so only the names' own test is left.
@@ -1167,13 +1180,15 @@ def _note_name_damage(value: str, path: str, damages: Damages) -> None:
         damages.extend((path, message) for message in found)
 
 
-def _repair_asked(value: str, path: str, multiline: bool, names: bool, needs: frozenset[str] | None,
+def _repair_asked(value: str, path: str, multiline: bool, names: bool, needs: frozenset[str] | int,
                   reasons: Reasons, damages: Damages, memo: Memo) -> str:
-    """``_repair_str`` for a string the quick scan did not pass (``needs``: its answer, None for "scan it")."""
+    """``_repair_str`` for a string the quick scan did not pass (``needs``: _quick_needs' answer)."""
     key = (value, multiline, names)
     repair = memo.get(key)
-    if repair is None:  # the scan is made once: what _quick_scan found, or the full one
-        repair = memo[key] = _repair(value, multiline, names, True, _scan(value, multiline, True) if needs is None else needs)
+    if repair is None:  # the scan is made once: what _quick_needs found, or the full one from where it stopped
+        if needs.__class__ is int:
+            needs = _scan(value, multiline, True, needs)
+        repair = memo[key] = _repair(value, multiline, names, True, needs)
     if repair.fixes:
         reasons.setdefault(path, []).extend(repair.fixes)
     if repair.damage:
@@ -1202,9 +1217,9 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
                         if names:
                             _note_name_damage(item, item_path, damages)
                         continue
-                    needs: frozenset[str] | None = LAYOUT_ONLY
+                    needs: frozenset[str] | int = LAYOUT_ONLY
                 else:
-                    needs = _quick_scan(item, multiline)
+                    needs = _quick_needs(item, multiline)
                     if needs is NOTHING:
                         if names:
                             _note_name_damage(item, item_path, damages)
