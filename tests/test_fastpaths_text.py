@@ -5,6 +5,7 @@ draw texts rich in the characters the tests look at and check the decision again
 """
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import sys
@@ -164,7 +165,7 @@ PAIRS = st.tuples(st.sampled_from(sorted(set("".join(rt.UTF8_LEADS.values())) | 
 @given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS), max_size=20).map("".join), st.booleans())
 def test_asking_triggers_ask_what_all_triggers_ask(text: str, multiline: bool) -> None:
     """With layout, _scan visits only the triggers that ask; without, all of them: the same steps."""
-    if len(rt.TRIGGER.findall(text)) <= rt.MAX_TRIGGERS:
+    if len(rt._trigger().findall(text)) <= rt.MAX_TRIGGERS:
         assert rt._scan(text, multiline, True) - {"whitespace"} == rt._scan(text, multiline, False)
 
 
@@ -293,7 +294,7 @@ MANY_TRIGGERS = st.tuples(
 @given(MANY_TRIGGERS, st.booleans())
 def test_past_max_triggers_unasked_fixes_change_nothing(text: str, multiline: bool) -> None:
     """A Greek or Cyrillic abstract holds more than MAX_TRIGGERS triggers: only asking ones decide."""
-    assert len(rt.TRIGGER.findall(text)) > rt.MAX_TRIGGERS
+    assert len(rt._trigger().findall(text)) > rt.MAX_TRIGGERS
     scanned = rt.repair_string(text, multiline=multiline)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rt, "_scan", _all_steps)
@@ -312,7 +313,7 @@ ASCII_TEXT = st.one_of(
 def test_ascii_triggers_are_the_tag_the_ampersand_and_the_controls() -> None:
     """_ascii_asks' premise: in ASCII text a trigger asks only as "<", "&" (before an entity) or a control but "\\n"."""
     controls = {chr(c) for c in [*range(0x20), 0x7F]} - {"\n"}
-    assert {c for c in map(chr, range(0x80)) if rt.TRIGGER.match(c)} == controls | {"<", "&"}
+    assert {c for c in map(chr, range(0x80)) if rt._trigger().match(c)} == controls | {"<", "&"}
     assert all(rt.ASKING_TRIGGER.match(c + "x") for c in controls | {"<"})
     assert not any(rt.ASKING_TRIGGER.match(c + d) for c in map(chr, range(0x80)) for d in "x &?\ufffd\u00a9\u00a0"
                    if c not in controls | {"<", "&"})
@@ -365,8 +366,130 @@ def test_fold_line_by_split(text: str) -> None:
 
 
 def test_ftfy_step_copy_differs_only_in_is_bad() -> None:
-    """FTFY_ONE_STEP is ftfy's code with ftfy's globals, but for is_bad, which is ours (ftfy's answers)."""
+    """FTFY_ONE_STEP is ftfy's code with ftfy's globals, but for is_bad, which knows the answer."""
     step = ftfy._fix_encoding_one_step_and_explain
     assert rt.FTFY_ONE_STEP.__code__ is step.__code__
     assert {k for k, v in rt.FTFY_ONE_STEP.__globals__.items() if step.__globals__.get(k) is not v} == {"is_bad"}
-    assert rt.FTFY_ONE_STEP.__globals__["is_bad"] is rt.is_bad
+    assert rt.FTFY_ONE_STEP.__globals__["is_bad"] is rt._known_bad
+
+
+def test_ftfy_step_asks_is_bad_once_of_its_text() -> None:
+    """_known_bad's premise: the step calls is_bad once, on its argument ``text`` (which _fix_encoding tested)."""
+    import dis
+    calls = [i for i in dis.get_instructions(ftfy._fix_encoding_one_step_and_explain) if i.argval == "is_bad"]
+    assert len(calls) == 1
+    assert inspect.getsource(ftfy._fix_encoding_one_step_and_explain).count("is_bad(") == 1
+    assert "not is_bad(text)" in inspect.getsource(ftfy._fix_encoding_one_step_and_explain)
+    assert "text = " not in inspect.getsource(ftfy._fix_encoding_one_step_and_explain).split("is_bad(")[0]
+
+
+# --- start-up: tables and classes built without the slow ways they were first built -------------
+
+def _two_byte_table_one_by_one(encoding: str, leads: range, trails: tuple[int, ...]) -> frozenset[str]:
+    chars = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                chars.add(bytes((lead, trail)).decode(encoding))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb2312", "gb18030", "big5", "cp950", "euc_jp", "cp932", "euc_kr"])
+def test_two_byte_table_in_one_decode(encoding: str) -> None:
+    """One decode of all the pairs, a line break between them, finds what one decode per pair finds."""
+    for leads, trails in [(range(0x80, 0x100), tuple(range(0x40, 0xFF))), (range(0xA1, 0xFF), tuple(range(0x00, 0x100)))]:
+        assert rt._two_byte_table(encoding, leads, trails) == _two_byte_table_one_by_one(encoding, leads, trails)
+
+
+def test_class_chars_are_the_regex_engines() -> None:
+    bmp = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    bodies = [*ftfy.badness.MOJIBAKE_CATEGORIES.values(), "".join(ftfy.badness.MOJIBAKE_CATEGORIES.values()),
+              "a-", "-\u00e9", "\u00e0-\u00e2-\u00e9", "\\w\u00e9", "^\u00e9"]
+    for body in bodies:
+        assert rt._class_chars(body) == frozenset(re.findall(f"[{body}]", bmp)), body
+
+
+def test_char_class_matches_exactly_its_characters() -> None:
+    chars = "".join(rt.ASKING_ALONE | rt.PAIR_FIRSTS) + "-]\\^[ \t&~|"
+    pattern = re.compile(f"[{rt._char_class(chars)}]")
+    assert {c for c in map(chr, range(0x10000)) if pattern.match(c)} == set(chars)
+
+
+def test_asking_alone_by_negative_lookbehind() -> None:
+    """A trigger followed by a character no pair or entity takes asks exactly when it asks alone."""
+    for char in rt.ASKING_ALONE | rt.PAIR_FIRSTS:
+        assert (rt.ASKING_TRIGGER.match(char + "x") is not None) == (char in rt.ASKING_ALONE), char
+
+
+# --- CJK legacy bytes: a text whose Western bytes are UTF-8 has no run to re-decode ------------
+
+LEGACY_PIECES = PIECES + ["ÒÁÀÊÔÚ°¢Èû°Ý½®µÄ", "“ú–{Œê", "ÇÑ±¹¾î", "BÄDÄÑ", "Ã©", "Ã\x81", "\x81", "\x8d", "\x80", "€"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(LEGACY_PIECES), max_size=12).map("".join), PAIRS,
+                 st.lists(st.sampled_from(WORDS), max_size=6).flatmap(
+                     lambda words: st.sampled_from(["sloppy-windows-1252", "latin-1", "gbk", "big5", "cp932"])
+                     .map(lambda codec: _damaged(words, codec, 1)))))
+def test_legacy_runs_when_western_bytes_are_utf8(text: str) -> None:
+    if rt._utf8_when_western(text):
+        assert all(rt._legacy_reading(text[start:end]) == (None, "") for start, end in rt._legacy_tokens(text))
+    fast = rt.fix_cjk_legacy(text), rt._ambiguous_cjk(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rt, "_utf8_when_western", lambda text: False)
+        assert (rt.fix_cjk_legacy(text), rt._ambiguous_cjk(text)) == fast
+
+
+def test_kept_alone_is_every_whitespace_line_ws_keeps_alone() -> None:
+    """_fold_line's premise: besides the space, LINE_WS keeps alone exactly the characters of KEPT_ALONE."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    kept = {c for c in spaces if rt.LINE_WS.sub(" ", f"a{c}b") == f"a{c}b"} - {" "}
+    assert kept == {c for c in spaces if rt.KEPT_ALONE.match(c)}
+    assert set(rt.ASCII_KEPT_ALONE) == {c for c in kept if c.isascii()}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, st.lists(st.sampled_from(PIECES + ["&amp;amp;", "&amp;#8217;", "&&amp;", "&amp;lt;i&amp;gt;"]),
+                                max_size=12).map("".join)))
+def test_entities_stop_when_no_ampersand_is_left(text: str) -> None:
+    current = text
+    for _ in range(rt.MAX_ENTITY_LAYERS):  # decode_entities as first written
+        decoded = rt.ENTITY.sub(rt._decode_entity, current)
+        if decoded == current:
+            break
+        current = decoded
+    assert rt.decode_entities(text) == current
+
+
+# --- unwrap_json: the record's keys tested with the plain values passed over ---------------------
+
+def _may_unwrap_as_written_first(data: dict) -> bool:
+    for key in unwrap.RECORD_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and (value == "null" or unwrap._looks_like_json(value)):
+            return True
+    return any(unwrap._has_json(v) for k, v in data.items() if k not in unwrap.VERBATIM) or any(
+        v == "null" for k, v in data.items() if k in unwrap.RECORD_FIELDS)
+
+
+RECORD_KEY = st.sampled_from(["title", "raw", "json", "extra", "warnings", "journal", "a", "resultStr"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(RECORD_KEY, st.one_of(VALUE, st.just("null"), st.floats(), st.booleans()), max_size=6))
+def test_may_unwrap_as_written_first(data: dict) -> None:
+    assert unwrap._may_unwrap(data) == _may_unwrap_as_written_first(data)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ASCII_TEXT, TEXT, LONG_TEXT, st.lists(st.one_of(st.sampled_from(PIECES), PAIRS), max_size=20).map("".join)),
+       st.booleans())
+def test_scan_from_the_first_asking_trigger(text: str, multiline: bool) -> None:
+    """_scan started where _quick_needs found the first trigger that asks finds what it finds from 0."""
+    quick = rt._quick_needs(text, multiline)
+    if quick.__class__ is int:
+        assert rt._scan(text, multiline, True, quick) == rt._scan(text, multiline, True)
+    else:
+        assert quick == rt._scan(text, multiline, True)

@@ -115,6 +115,8 @@ def decode_entities(text: str) -> str:
         if decoded == text:
             break
         text = decoded
+        if "&" not in text:  # no entity left to decode: the next round would change nothing
+            break
     return text
 
 
@@ -184,18 +186,37 @@ def _tag_kind(text: str) -> str:
 
 # --- CJK tables: a few thousand two-byte decodes (~15 ms), the common sets built on first use ---
 
-CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-CJK_PAIR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
+# The wide CJK classes below cost ~1-2 ms each to compile (the regex compiler marks every character
+# of a range, twice): only CJK candidates need them, so each is compiled on first use.
+@lru_cache(maxsize=None)
+def _cjk_char() -> re.Pattern[str]:
+    return re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@lru_cache(maxsize=None)
+def _cjk_pair() -> re.Pattern[str]:
+    return re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
 
 
 def _two_byte_table(encoding: str, leads: range, trails: tuple[int, ...]) -> frozenset[str]:
+    """What each pair of a lead and a trail byte decodes to in ``encoding``, but the pairs that do not decode.
+
+    >>> sorted(_two_byte_table("gbk", range(0xB0, 0xB1), (0xA1, 0xA2, 0x7F)))
+    ['啊', '阿']
+    """
+    pairs = [bytes((lead, trail)) for lead in leads for trail in trails]
+    # All pairs in one decode, a line break after each (~3x faster than one decode each): a pair
+    # that does not decode leaves U+FFFD in its piece (no pair decodes to U+FFFD), and the pieces
+    # stay one a pair (no lead takes a line break as its trail: checked by the count).
+    pieces = b"\n".join(pairs).decode(encoding, "replace").split("\n")
+    if len(pieces) == len(pairs) and 0x0A not in trails and 0x0A not in leads:
+        return frozenset(piece for piece in pieces if "\ufffd" not in piece)
     chars = set()
-    for lead in leads:
-        for trail in trails:
-            try:
-                chars.add(bytes((lead, trail)).decode(encoding))
-            except UnicodeDecodeError:
-                pass
+    for pair in pairs:
+        try:
+            chars.add(pair.decode(encoding))
+        except UnicodeDecodeError:
+            pass
     return frozenset(chars)
 
 
@@ -227,7 +248,7 @@ def common_cjk(script: str) -> frozenset[str]:
 
 def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
     """Return (share of the CJK characters of ``text`` that are in ``common``, how many there are)."""
-    chars = CJK_CHAR.findall(text)
+    chars = _cjk_char().findall(text)
     if not chars:
         return 0.0, 0
     return sum(map(common.__contains__, chars)) / len(chars), len(chars)
@@ -236,7 +257,7 @@ def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
 def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
     """Is ``fixed`` made of common characters of its script (allowing 1 in 10 rare ones)?"""
     share, count = _common_share(fixed, common)
-    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and CJK_PAIR.search(fixed) is not None
+    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and _cjk_pair().search(fixed) is not None
 
 
 # --- 3. legacy CJK encodings read as Latin-1 / Windows-1252 ----------------------------------
@@ -250,9 +271,13 @@ LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
 # Big5 and Shift-JIS take ASCII bytes as second bytes, so Western words with accented capitals
 # decode too ("BÄDÄÑ" -> "B饉麵"): from them, a character glued to a Latin letter is not believed.
 ASCII_TRAIL_SCRIPTS = frozenset({"big5", "shift-jis"})
-GLUED_TO_LATIN = re.compile(
-    r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
-)
+
+
+@lru_cache(maxsize=None)
+def _glued_to_latin() -> re.Pattern[str]:
+    return re.compile(
+        r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
+    )
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -263,8 +288,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-HANGUL_TEXT = re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
-HANGUL_PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
+@lru_cache(maxsize=None)
+def _hangul_text() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
+
+
+@lru_cache(maxsize=None)
+def _hangul_pair() -> re.Pattern[str]:
+    return re.compile(r"[\uac00-\ud7a3]{2}")
+
+
 AMBIGUOUS = "GBK or EUC-KR (Korean) bytes read as Latin-1, not repaired: either reading is plausible"
 
 
@@ -275,7 +308,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
     Return (fixed token, fix name), or (None, why not) when Korean is as plausible (EUC-KR Hangul
     occupies the first rows of GB2312's common hanzi), or (None, "") when it is not CJK mojibake.
     """
-    for western in ("latin-1", "sloppy-windows-1252"):
+    for western in WESTERN_CODECS:
         try:
             raw = token.encode(western)
             break
@@ -292,7 +325,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
         except UnicodeDecodeError:
             continue
         common = common_cjk(script)
-        if script in ASCII_TRAIL_SCRIPTS and GLUED_TO_LATIN.search(fixed):
+        if script in ASCII_TRAIL_SCRIPTS and _glued_to_latin().search(fixed):
             continue
         if _plausible_cjk(fixed, common):
             share = _common_share(fixed, common)[0]
@@ -301,7 +334,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
     if best is None:
         return None, ""
     korean = raw.decode("euc_kr", "replace")
-    if HANGUL_TEXT.fullmatch(korean) and HANGUL_PAIR.search(korean):
+    if _hangul_text().fullmatch(korean) and _hangul_pair().search(korean):
         return None, AMBIGUOUS
     return best[1], best[2]
 
@@ -319,8 +352,31 @@ def _legacy_tokens(text: str) -> Iterator[tuple[int, int]]:
         pair = LEGACY_PAIR.search(text, end)
 
 
+WESTERN_CODECS = ("latin-1", "sloppy-windows-1252")
+
+
+def _utf8_when_western(text: str) -> bool:
+    """Is ``text``, encoded as Latin-1 (else Windows-1252), UTF-8? Then no run of it is CJK legacy bytes.
+
+    Each run is encoded by the first of the two that takes it, which gives the bytes it has in the
+    whole text (the two agree on every character both take), and runs end at ASCII bytes, which
+    never cut a UTF-8 sequence: each run is UTF-8 too, and ``_legacy_reading`` refuses it.
+
+    >>> _utf8_when_western("Jos\u00c3\u00a9 Garc\u00c3\u00ada"), _utf8_when_western("\u00d2\u00c1\u00c0\u00ca")
+    (True, False)
+    """
+    for western in WESTERN_CODECS:
+        try:
+            return _is_utf8(text.encode(western))
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
 def _ambiguous_cjk(text: str) -> list[str]:
     """Return the runs of ``text`` that are CJK legacy bytes, Chinese or Korean: not for ftfy either."""
+    if _utf8_when_western(text):  # most texts asked about: UTF-8 mojibake
+        return []
     return [text[start:end] for start, end in _legacy_tokens(text)
             if _legacy_reading(text[start:end]) == (None, AMBIGUOUS)]
 
@@ -337,6 +393,8 @@ def fix_cjk_legacy(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_cjk_legacy("EDUCAÇÃO, Jürgen Müller, «Über», MÄ£ÄM BÄDÄÑ, ÇÑ±¹¾î")[1]
     ()
     """
+    if _utf8_when_western(text):  # most texts asked about: UTF-8 mojibake, ftfy's
+        return text, ()
     pieces: list[str] = []
     fixes: list[str] = []
     done = 0
@@ -365,14 +423,16 @@ def _char_class(chars: str) -> str:
     \-a-dxz
     """
     codes = sorted(set(map(ord, chars)))
+    breaks = [i for i in range(1, len(codes)) if codes[i] != codes[i - 1] + 1]  # where a run starts
     parts: list[str] = []
-    start = 0
-    for i, code in enumerate(codes):
-        if i + 1 == len(codes) or codes[i + 1] != code + 1:  # the end of a run
-            low, high = re.escape(chr(codes[start])), re.escape(chr(code))
-            parts.append(low if start == i else f"{low}{high}" if start + 1 == i else f"{low}-{high}")
-            start = i + 1
+    for start, end in zip([0, *breaks], [*breaks, len(codes)]):
+        low, high = _escaped(codes[start]), _escaped(codes[end - 1])
+        parts.append(low if end - start == 1 else f"{low}{high}" if end - start == 2 else f"{low}-{high}")
     return "".join(parts)
+
+
+def _escaped(code: int) -> str:
+    return chr(code) if code > 0x7F else re.escape(chr(code))  # re.escape leaves non-ASCII as it is
 
 
 # UTF-8 mojibake is a lead byte followed by a continuation byte, both read in the same codepage
@@ -454,11 +514,30 @@ FTFY_STEP_NAMES = {
 # MAX_BADNESS_WIDTH (tests/test_fastpaths_text.py checks both against ftfy's pattern): so a
 # match exists if and only if one lies within MAX_BADNESS_WIDTH characters of an anchor, and
 # ftfy's own regex is tried there only.
-_BMP = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-_LOWER_ACCENTED = frozenset(re.findall(f"[{ftfy.badness.MOJIBAKE_CATEGORIES['lower_accented']}]", _BMP)) - {"œ"}
-BADNESS_ANCHORS = frozenset(
-    re.findall(f"[{''.join(ftfy.badness.MOJIBAKE_CATEGORIES.values())}]", _BMP)
-).union(c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii()) - _LOWER_ACCENTED
+def _class_chars(body: str) -> frozenset[str]:
+    """The non-ASCII characters of the BMP (surrogates aside) that the regex class ``[body]`` matches.
+
+    >>> sorted(_class_chars("\u00e0-\u00e2x\u0153"))
+    ['à', 'á', 'â', 'œ']
+    """
+    if "\\" in body or "[" in body or "]" in body or body[:1] == "^":  # not plain characters and ranges:
+        bmp = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+        return frozenset(re.findall(f"[{body}]", bmp))  # ask the regex engine (~12 ms)
+    codes: list[int] = []
+    at = 0
+    while at < len(body):
+        if body[at + 1:at + 2] == "-" and at + 2 < len(body):  # a range, as the regex parser reads it
+            codes.extend(range(ord(body[at]), ord(body[at + 2]) + 1))
+            at += 3
+        else:
+            codes.append(ord(body[at]))
+            at += 1
+    return frozenset(chr(c) for c in codes if 0x80 <= c < 0xD800 or 0xE000 <= c < 0x10000)
+
+
+_LOWER_ACCENTED = _class_chars(ftfy.badness.MOJIBAKE_CATEGORIES["lower_accented"]) - {"œ"}
+BADNESS_ANCHORS = _class_chars("".join(ftfy.badness.MOJIBAKE_CATEGORIES.values())).union(
+    c for c in ftfy.badness.BADNESS_RE.pattern if not c.isascii()) - _LOWER_ACCENTED
 BADNESS_ANCHOR = re.compile(f"[{_char_class(''.join(BADNESS_ANCHORS))}]")
 MAX_BADNESS_WIDTH = 7  # "ГўВЂВ.[A-Za-z ]"
 
@@ -480,14 +559,20 @@ def is_bad(text: str) -> bool:
     return False
 
 
-def _with_is_bad(step: Callable | None) -> Callable | None:
-    """A copy of ftfy's function ``step`` that calls ``is_bad`` above where it calls ftfy's own.
+def _known_bad(text: str) -> bool:
+    """``is_bad(text)`` inside FTFY_ONE_STEP: True, as _fix_encoding calls the step only when it is."""
+    return True
 
-    The same answers (is_bad is ftfy's, tested), without ftfy's slow scan of the whole line.
+
+def _with_is_bad(step: Callable | None) -> Callable | None:
+    """A copy of ftfy's function ``step`` that calls ``_known_bad`` above where it calls ftfy's ``is_bad``.
+
+    The step asks is_bad once, of the text it is given (tests/test_fastpaths_text.py checks), and
+    _fix_encoding gives it only text is_bad said yes to: the same answers without the scan.
     """
     if step is None:
         return None
-    copy = types.FunctionType(step.__code__, {**step.__globals__, "is_bad": is_bad}, step.__name__,
+    copy = types.FunctionType(step.__code__, {**step.__globals__, "is_bad": _known_bad}, step.__name__,
                               step.__defaults__, step.__closure__)
     copy.__kwdefaults__ = step.__kwdefaults__
     return copy
@@ -495,7 +580,7 @@ def _with_is_bad(step: Callable | None) -> Callable | None:
 
 # ftfy's one step of fix_encoding_and_explain (private, in ftfy 6.x): its loop is run here, with
 # the cheap test above first. tests/test_fastpaths_text.py checks the result equals ftfy's own.
-# The step starts with ftfy's is_bad again (a scan of the whole line): its copy asks ours.
+# The step starts with ftfy's is_bad again (a scan of the whole line): its copy knows the answer.
 FTFY_ONE_STEP = _with_is_bad(getattr(ftfy, "_fix_encoding_one_step_and_explain", None))
 
 
@@ -599,7 +684,11 @@ DAMAGED_SHARE = 0.7  # mojibake of this kind is mostly rare characters (measured
 UTF8_AS_CJK_SET = frozenset().union(*(
     _two_byte_table(codec, range(0xE3, 0xEA), tuple(range(0x40, 0xFF))) for _, codec in UTF8_MISREAD_AS
 ))
-UTF8_AS_CJK_CHAR = re.compile(f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]")
+
+
+@lru_cache(maxsize=None)
+def _utf8_as_cjk_char() -> re.Pattern[str]:  # ~3 ms to compile: on first use
+    return re.compile(f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]")
 
 
 def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
@@ -613,7 +702,7 @@ def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_utf8_as_cjk("伊朗在阿塞拜疆的“圣战外交”")[1]
     ()
     """
-    if not UTF8_AS_CJK_CHAR.search(text):
+    if not _utf8_as_cjk_char().search(text):
         return text, ()
     fixes: list[str] = []
     everyday = common_cjk("any")
@@ -680,14 +769,18 @@ PARA_BREAK = re.compile(r"\r\n?|\u2028|\x85")
 PARA_GAP = re.compile(r"\n{3,}")
 
 
-# ASCII whitespace that LINE_WS keeps when alone (besides the space): without it, every run of
+# Whitespace that LINE_WS keeps when alone (besides the space): without it, every run of
 # whitespace becomes one space and the ends go, which is what str.split and join do (both take
 # whitespace as str.isspace does, as the regex's \s does).
 ASCII_KEPT_ALONE = "\x1c\x1d\x1e\x1f"
+KEPT_ALONE = re.compile("[\x1c-\x1f\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # tests check it is all
 
 
 def _fold_line(line: str) -> str:
-    if line.isascii() and not any(map(line.__contains__, ASCII_KEPT_ALONE)):
+    if line.isascii():
+        if not any(map(line.__contains__, ASCII_KEPT_ALONE)):
+            return " ".join(line.split())
+    elif KEPT_ALONE.search(line) is None:  # a search and a split: half a LINE_WS.sub
         return " ".join(line.split())
     return LINE_WS.sub(" ", line).strip()
 
@@ -737,19 +830,30 @@ SUSPECT_KINDS: dict[str, tuple[str, ...]] = {
     **_kinds("\ufffd锟烫屯âÃÂ", "damage"),
 }
 SUSPECT_KINDS["\x85"] = ("mojibake", "whitespace")
-TRIGGER_CHARS = _char_class("&<" + "".join(
-    SUSPECT_KINDS.keys() - {"\n"} | LEGACY_HIGH | set("".join(UTF8_LEADS.values())) | UTF8_AS_CJK_SET
-))
-TRIGGER = re.compile(f"[{TRIGGER_CHARS}]")
+# Triggers that ask by themselves: "<", and the characters with a kind of their own.
+ASKING_ALONE = frozenset("<") | SUSPECT_KINDS.keys() - {"\n"} | UTF8_AS_CJK_SET
+# Triggers that ask only with the next character: "&" (an entity), the first of a pair.
+PAIR_FIRSTS = frozenset("&") | LEGACY_HIGH | set("".join(UTF8_LEADS.values()))
+TRIGGER_CHARS = _char_class("".join(ASKING_ALONE | PAIR_FIRSTS))
+
+
+@lru_cache(maxsize=None)
+def _trigger() -> re.Pattern[str]:  # only texts scanned without layout use it: compiled on first use
+    return re.compile(f"[{TRIGGER_CHARS}]")
+
+
 MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
 # The triggers that can ask for a step, at C speed: "&", "<", a character with a kind of its
 # own, a possible mojibake pair, two high Latin-1 characters. A text without one asks for no
 # step (whatever its trigger count: each fix's own test needs one of them too). The one leading
 # class lets the regex engine skip to candidates without trying each branch at every character.
+# A trigger asks alone if it is none of the others (``(?<![...])``): that class is a few hundred
+# Latin, Greek and Cyrillic characters, where ``(?<=[...])`` would be ASKING_ALONE's thousands of
+# CJK ones again (~3 ms to compile).
 PAIR_SECONDS = "".join(UTF8_CONTINUATIONS.values()) + "?\ufffd " + "".join(LEGACY_HIGH)  # of the pairs below
 ASKING_TRIGGER = re.compile(
     f"[{TRIGGER_CHARS}]"
-    f"(?:(?<=[<{_char_class(''.join(SUSPECT_KINDS.keys() - {chr(10)} | UTF8_AS_CJK_SET))}])"
+    f"(?:(?<![{_char_class(''.join(PAIR_FIRSTS - ASKING_ALONE))}])"
     f"|(?<=&)(?={ENTITY.pattern[1:]})"
     # The pairs: first one test of the next character against all their second ones (most
     # candidates, an accented letter before a plain one, fail it), then codepage by codepage.
@@ -783,15 +887,18 @@ def _ascii_asks(text: str) -> bool:
             or not (text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())))
 
 
-def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
+def _scan(text: str, multiline: bool, layout: bool, start: int = 0) -> frozenset[str]:
     """Return the steps that may change ``text`` (and "damage" if it may hold some): one scan at C speed.
+
+    ``start``: where the first trigger that asks is, when a search found it (with layout only);
+    the regex's lookbehinds still see the text before it, so the scan finds what it finds from 0.
 
     >>> sorted(_scan("Caf\u00c3\u00a9 &amp; <i>x</i>", False, True))
     ['damage', 'entities', 'legacy', 'mojibake', 'tags']
     >>> _scan("“Curly” – clean", False, True)
     frozenset()
     """
-    if layout and text.isascii() and (quick := _quick_scan(text, multiline)) is not None:
+    if layout and text.isascii() and (quick := _quick_needs(text, multiline)).__class__ is not int:
         return quick  # most texts after a fix: no regex
     needs: set[str] = set()
     if layout and _needs_layout(text, multiline):
@@ -799,7 +906,7 @@ def _scan(text: str, multiline: bool, layout: bool) -> frozenset[str]:
     # Past the cutoff ALL_STEPS runs every fix, and those that nothing asked for find nothing to
     # do: so only the triggers that ask are visited -- except without layout, where ALL_STEPS
     # would also fold whitespace: there every trigger still counts.
-    for count, hit in enumerate((ASKING_TRIGGER if layout else TRIGGER).finditer(text)):
+    for count, hit in enumerate(ASKING_TRIGGER.finditer(text, start) if layout else _trigger().finditer(text)):
         if count == MAX_TRIGGERS:
             return ALL_STEPS
         char, at = hit.group(), hit.start()
@@ -997,17 +1104,34 @@ def _field_kind(path: str) -> tuple[bool, bool]:
     return is_multiline_field(path), is_name_field(path)
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: the key 1 is not the key True
+def _child(path: str, key: Any) -> tuple[str, bool, bool]:
+    """(path of ``key`` under ``path``, is it multi-line, does it hold names): one lookup for a record's usual keys."""
+    item_path = f"{path}.{key}" if path else str(key)
+    return (item_path, *_field_kind(item_path))
+
+
 def _quick_scan(text: str, multiline: bool) -> frozenset[str] | None:
     """``_scan(text, multiline, True)`` when no trigger in ``text`` asks (whitespace at most), else None.
 
     >>> _quick_scan("Deep learning", False), _quick_scan("A&amp;B", False), _quick_scan("Caf\u00e9 ", False)
     (frozenset(), None, frozenset({'whitespace'}))
     """
+    quick = _quick_needs(text, multiline)
+    return None if quick.__class__ is int else quick
+
+
+def _quick_needs(text: str, multiline: bool) -> frozenset[str] | int:
+    """``_quick_scan``'s answer, or instead of None where ``_scan`` may start: the first trigger that asks.
+
+    >>> _quick_needs("Caf\u00e9 &amp; B", False), _quick_needs("A&amp;B", False), _quick_needs("Caf\u00e9", False)
+    (5, 0, frozenset())
+    """
     if text.isascii():  # most strings: no regex (an entity's aside)
         if _ascii_asks(text):
-            return None
-    elif ASKING_TRIGGER.search(text) is not None:
-        return None
+            return 0
+    elif (hit := ASKING_TRIGGER.search(text)) is not None:
+        return hit.start()
     return LAYOUT_ONLY if _needs_layout(text, multiline) else NOTHING
 
 
@@ -1017,7 +1141,7 @@ def _asks_nothing(text: str, multiline: bool) -> bool:
     >>> _asks_nothing("Deep learning", False), _asks_nothing("A&amp;B", False), _asks_nothing("Caf\u00e9", False)
     (True, False, True)
     """
-    return _quick_scan(text, multiline) is NOTHING
+    return _quick_needs(text, multiline) is NOTHING
 
 
 def repair_piece(text: str, *, names: bool = False) -> str:
@@ -1040,19 +1164,31 @@ def _repair_str(value: str, path: str, reasons: Reasons, damages: Damages, memo:
         # _quick_scan's answer for most strings, inlined: the space is their only whitespace
         needs = LAYOUT_ONLY if "  " in value or value[:1] == " " or value[-1:] == " " else NOTHING
     else:
-        needs = _quick_scan(value, multiline)
+        needs = _quick_needs(value, multiline)
     if needs is NOTHING:
         # Most strings: repair_string would find no step to run and no damage (both need a
         # trigger that asks), so only the names' own test is left.
         if names:
-            found = _name_damage(value)
-            if found:
-                damages.extend((path, message) for message in found)
+            _note_name_damage(value, path, damages)
         return value
+    return _repair_asked(value, path, multiline, names, needs, reasons, damages, memo)
+
+
+def _note_name_damage(value: str, path: str, damages: Damages) -> None:
+    found = _name_damage(value)
+    if found:
+        damages.extend((path, message) for message in found)
+
+
+def _repair_asked(value: str, path: str, multiline: bool, names: bool, needs: frozenset[str] | int,
+                  reasons: Reasons, damages: Damages, memo: Memo) -> str:
+    """``_repair_str`` for a string the quick scan did not pass (``needs``: _quick_needs' answer)."""
     key = (value, multiline, names)
     repair = memo.get(key)
-    if repair is None:  # the scan is made once: what _quick_scan found, or the full one
-        repair = memo[key] = _repair(value, multiline, names, True, _scan(value, multiline, True) if needs is None else needs)
+    if repair is None:  # the scan is made once: what _quick_needs found, or the full one from where it stopped
+        if needs.__class__ is int:
+            needs = _scan(value, multiline, True, needs)
+        repair = memo[key] = _repair(value, multiline, names, True, needs)
     if repair.fixes:
         reasons.setdefault(path, []).extend(repair.fixes)
     if repair.damage:
@@ -1071,13 +1207,30 @@ def _repair_value(value: Any, path: str, reasons: Reasons, damages: Damages, mem
         changed: dict | None = None
         for key, item in value.items():
             kind = item.__class__
-            if (not item if kind is str else item is None or kind in SCALARS) or (key in SKIPPED_FIELDS and not path):
-                continue  # "" (one string in eight) needs nothing either
-            item_path = f"{path}.{key}" if path else str(key)
-            if kind is str:  # most values: no call through _repair_value
-                new = _repair_str(item, item_path, reasons, damages, memo)
+            if kind is str:  # most values: _repair_str inlined
+                if not item:
+                    continue  # "" (one string in eight) needs nothing either
+                item_path, multiline, names = _child(path, key)
+                if item.isascii() and "<" not in item and "&" not in item and item.isprintable():
+                    if not ("  " in item or item[:1] == " " or item[-1:] == " "):
+                        # nothing asked, as in _repair_str (a skipped field is never a name field)
+                        if names:
+                            _note_name_damage(item, item_path, damages)
+                        continue
+                    needs: frozenset[str] | int = LAYOUT_ONLY
+                else:
+                    needs = _quick_needs(item, multiline)
+                    if needs is NOTHING:
+                        if names:
+                            _note_name_damage(item, item_path, damages)
+                        continue
+                if key in SKIPPED_FIELDS and not path:
+                    continue
+                new = _repair_asked(item, item_path, multiline, names, needs, reasons, damages, memo)
             else:
-                new = _repair_value(item, item_path, reasons, damages, memo)
+                if item is None or kind in SCALARS or (key in SKIPPED_FIELDS and not path):
+                    continue
+                new = _repair_value(item, _child(path, key)[0], reasons, damages, memo)
             if new is not item:
                 changed = dict(value) if changed is None else changed
                 changed[key] = new

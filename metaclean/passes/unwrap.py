@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 import re
+from itertools import compress
 from typing import Any, Mapping
 
 import orjson
@@ -75,6 +76,7 @@ def decode_layers(value: str) -> tuple[Any, int, str | None]:
 
 SIZED = frozenset({str, list, dict})  # empty when falsy
 NUMBERS = frozenset({int, float, bool})  # never empty: 0 and False are values
+PLAIN = NUMBERS | {type(None), list}  # values the unwrap loop passes over: nothing in them is decoded
 
 
 def _is_empty(value: Any) -> bool:
@@ -91,7 +93,10 @@ def _has_json(value: Any, depth: int = 0) -> bool:
         return _looks_like_json(value)
     if isinstance(value, dict) and depth < MAX_LAYERS:
         for item in value.values():  # a loop, not any(generator): this walks every record
-            if isinstance(item, (str, dict)) and _has_json(item, depth + 1):
+            if item.__class__ is str:  # most items: _looks_like_json's first test, no call
+                if item[:1] in JSON_FIRST_CHARS and _looks_like_json(item):
+                    return True
+            elif isinstance(item, (str, dict)) and _has_json(item, depth + 1):
                 return True
     return False
 
@@ -128,8 +133,14 @@ def _may_unwrap(data: Mapping[str, Any]) -> bool:
         value = data.get(key)
         if isinstance(value, str) and (value == "null" or _looks_like_json(value)):
             return True
-    return any(_has_json(v) for k, v in data.items() if k not in VERBATIM) or any(
-        v == "null" for k, v in data.items() if k in RECORD_FIELDS)
+    for key, value in data.items():  # any(_has_json(v) ...) over the keys but VERBATIM, strings inlined
+        kind = value.__class__
+        if kind is str:
+            if value[:1] in JSON_FIRST_CHARS and _looks_like_json(value) and key not in VERBATIM:
+                return True
+        elif kind not in PLAIN and key not in VERBATIM and _has_json(value):
+            return True
+    return any(data[key] == "null" for key in RECORD_FIELDS if key in data)
 
 
 def _is_record(value: Any) -> bool:
@@ -161,14 +172,14 @@ def unwrap_json(record: Record) -> Record:
     while queue and len(witnesses) < MAX_WITNESSES:
         prefix, current = queue.pop(0)
         for key, value in list(current.items()):  # each step changes only its own key (and "extra")
-            if current is data and key in VERBATIM:
-                continue
             kind = value.__class__
             if kind is str:
-                if value != "null" and (value[:1] not in JSON_FIRST_CHARS or not _looks_like_json(value)):
+                if value[:1] not in JSON_FIRST_CHARS and value != "null":
                     continue  # plain text, most values: _looks_like_json's first test, one set lookup
-            elif kind is not dict and not isinstance(value, (str, dict)):
+            elif kind in PLAIN or (kind is not dict and not isinstance(value, (str, dict))):
                 continue  # numbers, None, lists: nothing below decodes them
+            if current is data and key in VERBATIM:  # (after the tests above, which pass over any value)
+                continue
             name = f"{prefix}{key}"
             if isinstance(value, dict) and _has_json(value):
                 current[key] = dict(value)
@@ -213,10 +224,11 @@ def unwrap_json(record: Record) -> Record:
         # nothing (it is empty, or a filled scalar kept, or an object merged into itself), except
         # in the record fields, kept whole: those equal ones are passed over, compared at C speed.
         keys = list(w.data)
-        same = map(operator.eq, w.data.values(), map(data.get, keys))
-        for key, value, equal in zip(keys, w.data.values(), same):
-            if equal and key not in RECORD_FIELD_SET:
-                continue
+        unequal = map(operator.not_, map(operator.eq, w.data.values(), map(data.get, keys)))
+        # compress yields only the keys whose selector is true, asking for each as it goes (so
+        # data.get sees data as the loop left it, as a plain loop would): all at C speed.
+        for key in compress(keys, map(operator.or_, unequal, map(RECORD_FIELD_SET.__contains__, keys))):
+            value = w.data[key]
             kind = value.__class__
             if (not value) if kind in SIZED else (kind not in NUMBERS and _is_empty(value)):
                 continue  # _is_empty, inlined: numbers are never empty
