@@ -1083,6 +1083,8 @@ NAME_DAMAGE_HINT = re.compile(r"[ ?][a-z](?<=[A-Za-z]..)")
 
 
 def _name_damage(text: str) -> tuple[str, ...]:
+    if not text.isascii():  # read as normalize_fields writes a name: kept spaces (U+00A0, U+3000) plain
+        text = " ".join(text.split())
     if not NAME_DAMAGE_HINT.search(text):
         return ()
     found = [f"a letter lost as a space: '{m.group()}'" for m in LOST_LETTER.finditer(text)
