@@ -273,6 +273,20 @@ def test_words_of_a_lowered_title(text: str) -> None:
         assert lang.ASCII_WORD.findall(text.lower()) == [w.lower() for w in lang.ASCII_WORD.findall(text)]
 
 
+@SETTINGS
+@given(st.one_of(st.lists(PIECES, max_size=20).map(" ".join), st.text(max_size=80)))
+def test_ascii_words_are_the_regexs(text: str) -> None:
+    # plainly_english and english_prose split the UTF-8 bytes instead of running ASCII_WORD
+    if lang._ascii_letters(text):
+        assert lang._ascii_words(text) == [w.encode() for w in lang.ASCII_WORD.findall(text.lower())]
+
+
+def test_word_sets_as_bytes() -> None:
+    assert {w.decode() for w in lang.ENGLISH_BYTES} == lang.ENGLISH_WORDS
+    assert {w.decode() for w in lang.ONLY_ENGLISH_BYTES} == lang.ONLY_ENGLISH
+    assert {w.decode() for w in lang.OTHER_FUNCTION_BYTES} == lang.OTHER_FUNCTION_WORDS
+
+
 def _old_guess(text: str) -> lang.Guess | None:
     """``guess_language`` as it was: the scores sorted again."""
     if not text or not text.strip():
