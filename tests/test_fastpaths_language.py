@@ -35,7 +35,8 @@ def test_ngram_scorer_gives_elds_scores(text: str) -> None:
 
 
 def test_ngram_scorer_on_long_words_and_cut_texts() -> None:
-    for text in ["a" * 200, "ab " * 200, "Inteligência artificial " * 30, "x", "", "’’’", "de la o e a"]:
+    for text in ["a" * 200, "ab " * 200, "Inteligência artificial " * 30, "x", "", "’’’", "de la o e a",
+                 "the\x0bthe\x0cthe\rof\x1cand\u2028or\x85la", "l''a ' ` ’ b", "una la una la una"]:
         fast = lang._ngram_scorer()(text)
         assert list(fast.items()) == list(lang._detector().detect(text).scores().items())
 
