@@ -45,6 +45,7 @@ import struct
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -128,6 +129,8 @@ def _word_ngrams(word: bytes) -> tuple[bytes, ...]:
         return (b" " + word[:4], *[word[j:j + 4] for j in range(3, length - 4, 3)], word[length - 4:] + b" ")
     return (b" " + word[length - 4 if length != 3 else 0:] + b" ",)
 
+
+SCORE = itemgetter(1)  # of a (language, score) pair
 
 #: An n-gram's weight for one language, packed: the language's index in eld and the weight.
 WEIGHT = struct.Struct("<BI")
@@ -245,14 +248,18 @@ def _ngram_scorer() -> Callable[[str], dict[str, float]]:
         if len(data) > 350:
             data = data[0:min(380, (data.find(b"\x20", 350) or 350))]
         sequence: list[bytes] = []
-        for word in data.split(b" "):
-            if word:  # eld's _tokenizer drops the empty ones
-                sequence += words.get(word) or grams_of(word)
-        # eld counts in a dict in the order first seen, as Counter does, and scales each count.
+        # eld's _tokenizer splits on b" " and drops the empty words: the text holds no other ASCII
+        # whitespace (its separators became spaces; what is left is letters and apostrophes).
+        for word in data.split():
+            sequence += words.get(word) or grams_of(word)
         count = len(sequence)
         if not count:
             return {}  # no n-gram, no score (eld's answer too)
-        text_ngrams = Counter(sequence)
+        # eld counts in a dict in the order first seen, as Counter does, and scales each count;
+        # most texts repeat no n-gram, and then every count is 1 without counting.
+        text_ngrams = dict.fromkeys(sequence, 1)
+        if len(text_ngrams) < count:
+            text_ngrams = Counter(sequence)
         total = zeros[:]
         once = 1 / count * 13200  # the frequency of an n-gram seen once (most), as computed below
         for ngram, n in text_ngrams.items():
@@ -263,7 +270,7 @@ def _ngram_scorer() -> Callable[[str], dict[str, float]]:
                                     else frequency / global_frequency) * relevancy + 2
         divisor = len(text_ngrams) * 3.2
         results = [(language, total[language] / divisor) for language in indices if total[language]]
-        results.sort(key=lambda item: -item[1])
+        results.sort(key=SCORE, reverse=True)  # stable as eld's sort on -score: ties keep eld's order
         return {codes[language]: score for language, score in results}
 
     return scores
@@ -313,11 +320,28 @@ OTHER_FUNCTION_WORDS = frozenset("""
 
 
 @lru_cache(maxsize=1)
-def _common_english() -> frozenset[str]:
-    """Return the COMMON_ENGLISH commonest words of the bundled English word list."""
+def _common_english() -> frozenset[bytes]:
+    """Return the COMMON_ENGLISH commonest words of the bundled English word list (UTF-8, as ``_ascii_words``)."""
     from metaclean.passes.anatomy import word_ranks  # the list split_abstract loads, read once
 
-    return frozenset(w for w, rank in word_ranks().items() if rank < COMMON_ENGLISH)
+    return frozenset(w.encode("utf-8") for w, rank in word_ranks().items() if rank < COMMON_ENGLISH)
+
+
+# The word sets as bytes, for ``_ascii_words``.
+ENGLISH_BYTES, ONLY_ENGLISH_BYTES, OTHER_FUNCTION_BYTES = (
+    frozenset(w.encode("ascii") for w in words) for words in (ENGLISH_WORDS, ONLY_ENGLISH, OTHER_FUNCTION_WORDS))
+#: ASCII letters lowered, every other byte a space. Every byte of a non-ASCII character's UTF-8 is
+#: 0x80 or more, so the words left are the runs of ASCII letters: ASCII_WORD's, in one C pass each.
+ASCII_WORD_BYTES = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 else 32 for b in range(256))
+
+
+def _ascii_words(text: str) -> list[bytes]:
+    """Return ``ASCII_WORD.findall(text.lower())`` as UTF-8, for text whose letters are ASCII (``_ascii_letters``).
+
+    >>> _ascii_words("Data Worlds — An Introduction")
+    [b'data', b'worlds', b'an', b'introduction']
+    """
+    return text.encode("utf-8", "surrogatepass").translate(ASCII_WORD_BYTES).split()
 
 
 def _ascii_letters(text: str) -> bool:
@@ -341,16 +365,15 @@ def plainly_english(title: str) -> bool:
     """
     if not _ascii_letters(title):
         return False
-    words = ASCII_WORD.findall(title.lower())  # the same words: lower() makes no ASCII letter of P, S, Z
+    words = _ascii_words(title)  # ASCII_WORD's in title.lower(): lower() makes no ASCII letter of P, S, Z
     if len(words) < 4:
         return False
-    found = ENGLISH_WORDS.intersection(words)
+    found = ENGLISH_BYTES.intersection(words)
     if len(found) >= 2:
         return True
-    if not found or found.isdisjoint(ONLY_ENGLISH) or not OTHER_FUNCTION_WORDS.isdisjoint(words):
+    if not found or found.isdisjoint(ONLY_ENGLISH_BYTES) or not OTHER_FUNCTION_BYTES.isdisjoint(words):
         return False
-    common = _common_english()
-    return sum(w not in common for w in words) <= 1
+    return len(words) - sum(map(_common_english().__contains__, words)) <= 1  # the words not common
 
 
 ABSTRACT_SAMPLE = 600  # characters of an abstract read: the n-gram scores settle well before
@@ -370,9 +393,9 @@ def english_prose(text: str) -> bool:
     """
     if not _ascii_letters(text):
         return False
-    words = ASCII_WORD.findall(text.lower())
-    english = sum(map(ONLY_ENGLISH.__contains__, words))
-    other = sum(map(OTHER_FUNCTION_WORDS.__contains__, words))
+    words = _ascii_words(text)
+    english = sum(map(ONLY_ENGLISH_BYTES.__contains__, words))
+    other = sum(map(OTHER_FUNCTION_BYTES.__contains__, words))
     return len(words) >= 20 and english * 10 >= len(words) and other * 4 <= english
 
 

@@ -35,7 +35,8 @@ def test_ngram_scorer_gives_elds_scores(text: str) -> None:
 
 
 def test_ngram_scorer_on_long_words_and_cut_texts() -> None:
-    for text in ["a" * 200, "ab " * 200, "Inteligência artificial " * 30, "x", "", "’’’", "de la o e a"]:
+    for text in ["a" * 200, "ab " * 200, "Inteligência artificial " * 30, "x", "", "’’’", "de la o e a",
+                 "the\x0bthe\x0cthe\rof\x1cand\u2028or\x85la", "l''a ' ` ’ b", "una la una la una"]:
         fast = lang._ngram_scorer()(text)
         assert list(fast.items()) == list(lang._detector().detect(text).scores().items())
 
@@ -271,6 +272,20 @@ def test_lowering_makes_no_ascii_letter_of_punctuation_symbols_or_spaces() -> No
 def test_words_of_a_lowered_title(text: str) -> None:
     if lang._ascii_letters(text):
         assert lang.ASCII_WORD.findall(text.lower()) == [w.lower() for w in lang.ASCII_WORD.findall(text)]
+
+
+@SETTINGS
+@given(st.one_of(st.lists(PIECES, max_size=20).map(" ".join), st.text(max_size=80)))
+def test_ascii_words_are_the_regexs(text: str) -> None:
+    # plainly_english and english_prose split the UTF-8 bytes instead of running ASCII_WORD
+    if lang._ascii_letters(text):
+        assert lang._ascii_words(text) == [w.encode() for w in lang.ASCII_WORD.findall(text.lower())]
+
+
+def test_word_sets_as_bytes() -> None:
+    assert {w.decode() for w in lang.ENGLISH_BYTES} == lang.ENGLISH_WORDS
+    assert {w.decode() for w in lang.ONLY_ENGLISH_BYTES} == lang.ONLY_ENGLISH
+    assert {w.decode() for w in lang.OTHER_FUNCTION_BYTES} == lang.OTHER_FUNCTION_WORDS
 
 
 def _old_guess(text: str) -> lang.Guess | None:
