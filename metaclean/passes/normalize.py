@@ -5,7 +5,7 @@ import datetime
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 from urllib.parse import unquote
 
 from metaclean.passes.repair_text import repair_piece
@@ -569,15 +569,21 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
     >>> normalize_journal({"container-title": ["Nature"], "volume": "Vol. 5, No. 2", "page": "1 - 9"})[0]
     {'name': 'Nature', 'volume': '5', 'issue': '2', 'pages': '1-9'}
     """
+    return _journal(data, JOURNAL_FLAT_PAIRS)
+
+
+def _journal(data: Mapping[str, Any], pairs: tuple[tuple[str, str], ...]) -> tuple[dict, list[tuple[str, Any]]]:
+    """``normalize_journal``, reading the flat keys of ``pairs`` only: those of JOURNAL_FLAT_PAIRS
+    the record has, in their order (a key it has not is skipped by the loop anyway)."""
     given = data.get("journal")
     journal: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
     leftovers: list[tuple[str, Any]] = []
     origin = dict(JOURNAL_ORIGIN)  # where a value came from, for extra
-    if not isinstance(given, dict) and not is_empty(given):
+    if given is not None and not isinstance(given, dict) and not is_empty(given):
         journal["name"], rest = _name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
-    for field, key in JOURNAL_FLAT_PAIRS:
+    for field, key in pairs:
         if (value := data.get(key)) is None or is_empty(value):
             continue
         rest = None
@@ -601,6 +607,12 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         leftovers.append((origin["name"], name))
     for field in ("volume", "issue", "pages"):
         value = journal.pop(field, None)
+        if value is None:  # (is_empty: nothing to keep, nothing left over)
+            continue
+        if value.__class__ is str:  # the common case, the branches below for a text
+            if (text := value.strip()) and text.lower() not in PLACEHOLDERS:
+                out[field] = " ".join(value.split())
+            continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and value.strip() and value.strip().lower() not in PLACEHOLDERS:
@@ -616,12 +628,12 @@ def normalize_journal(data: Mapping[str, Any]) -> tuple[dict, list[tuple[str, An
         out["volume"] = m.group(1)
     if "pages" in out and (m := PAGE_RANGE.match(out["pages"])):
         out["pages"] = f"{m.group(1)}-{m.group(2)}"
-    factor = journal.pop("impact_factor", None)
-    number = to_number(factor)
-    if number:
-        out["impact_factor"] = number
-    elif not is_empty(factor) and number is None:
-        leftovers.append((origin["impact_factor"], factor))
+    if (factor := journal.pop("impact_factor", None)) is not None:  # to_number(None) is None, and None is empty
+        number = to_number(factor)
+        if number:
+            out["impact_factor"] = number
+        elif not is_empty(factor) and number is None:
+            leftovers.append((origin["impact_factor"], factor))
     for key, value in journal.items():  # the other fields, after the known ones, as they came
         if not is_empty(value):
             out[key] = value
@@ -665,6 +677,46 @@ CONSUMED = frozenset({"extra", "source", "rankings", *KEPT, *AUTHOR_KEYS, *DOI_K
                       *JOURNAL_KEYS, *DATE_KEYS, *TYPE_KEYS, *COUNT_KEYS, *RENAMED})
 
 
+class KeyPlan(NamedTuple):
+    """The keys of a record that each step of normalize_fields reads, in the order the step reads them."""
+
+    containers: tuple[str, ...]
+    kept: tuple[str, ...]
+    authors: tuple[str, ...]
+    dois: tuple[str, ...]
+    urls: tuple[str, ...]
+    keywords: tuple[str, ...]
+    journal: tuple[tuple[str, str], ...]  # (field, key) pairs of JOURNAL_FLAT_PAIRS
+    dates: tuple[str, ...]
+    types: tuple[str, ...]
+    counts: tuple[str, ...]
+    renamed: tuple[tuple[str, str], ...]  # (key, target) pairs of RENAMED
+    rest: tuple[str, ...]  # the keys no step reads, in the record's order: they go to source, rankings, ids or extra
+
+
+@lru_cache(maxsize=512)  # records of one source share their keys: a few plans serve a whole file
+def key_plan(keys: tuple[str, ...]) -> KeyPlan:
+    """Return which of ``keys`` each step of normalize_fields reads, each in its table's order.
+
+    A step that walked its whole table asked the record for each key and skipped the absent ones;
+    reading only the keys the record has, in the same order, decides the same (each key once).
+
+    >>> p = key_plan(("url", "doi", "Foo", "pages"))
+    >>> p.dois, p.urls, p.journal, p.rest
+    (('doi', 'url'), ('url',), (('pages', 'pages'),), ('Foo',))
+    """
+    present = set(keys)
+
+    def only(table: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(key for key in table if key in present)
+
+    return KeyPlan(only(ID_CONTAINERS), only(KEPT), only(AUTHOR_KEYS), only(DOI_KEYS), only(URL_KEYS),
+                only(KEYWORD_KEYS), tuple(pair for pair in JOURNAL_FLAT_PAIRS if pair[1] in present),
+                only(DATE_KEYS), only(TYPE_KEYS), only(COUNT_KEYS),
+                tuple(pair for pair in RENAMED.items() if pair[0] in present),
+                tuple(key for key in keys if key not in CONSUMED))
+
+
 def first_title(value: Any) -> str | None:
     """Return the title a value gives: a string, or the first non-empty item of a list (Crossref).
 
@@ -682,8 +734,8 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[An
     chosen = None
     for key in keys:
         value = data.get(key)
-        if value is None or is_empty(value):  # most alias keys are absent: no call for them
-            continue
+        if value is None or (not value.strip() if value.__class__ is str else is_empty(value)):
+            continue  # (is_empty, its text case inlined)
         converted = convert(value)
         if converted is None:
             extra[key] = value
@@ -692,6 +744,11 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...], convert: Callable[[An
         elif not (same or (lambda a, b: a == b))(chosen, converted):
             extra[key] = value
     return chosen
+
+
+def _same_date(a: str, b: str) -> bool:
+    """Two dates are one when one is the other, less precise (``2023`` and ``2023-09``)."""
+    return a.startswith(b) or b.startswith(a)
 
 
 def _keywords(value: Any) -> list[str] | None:
@@ -728,20 +785,21 @@ def _mapping(data: Mapping[str, Any], key: str, extra: dict[str, Any]) -> dict[s
     return {}
 
 
-def _flatten_ids(data: Mapping[str, Any], source: dict[str, Any],
-                 extra: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _flatten_ids(data: Mapping[str, Any], source: dict[str, Any], extra: dict[str, Any],
+                 containers: tuple[str, ...] = ID_CONTAINERS) -> tuple[dict[str, Any], dict[str, str]]:
     """Spread S2's ``externalIds`` out: return (the fields with them, which of them are record ids).
 
     DOI joins the DOI candidates (as ``externalIds.DOI``); PubMed, PubMedCentral and ArXiv are
     ids (``externalIds.PubMed`` -> ``pmid``); ids the schema has no field for (CorpusId, DBLP,
     MAG) go to ``source`` in snake case (``corpus_id``). A record without them is its own view,
-    not copied (the caller copies before it adds to it).
+    not copied (the caller copies before it adds to it). ``containers``: those of ID_CONTAINERS the
+    record may have, in their order.
     """
-    if not any(isinstance(data.get(container), dict) for container in ID_CONTAINERS):
+    if not containers or not any(isinstance(data.get(container), dict) for container in containers):
         return data, ID_KEYS  # type: ignore[return-value]
     view = dict(data)
     ids = dict(ID_KEYS)
-    for container in ID_CONTAINERS:
+    for container in containers:
         if not isinstance(data.get(container), dict):
             continue
         del view[container]
@@ -775,15 +833,18 @@ def normalize_fields(record: Record) -> Record:
     ('10.1000/abc', 7, [{'name': 'A B'}, {'name': 'C D'}])
     """
     data = record.data
+    # Each step reads the keys of its table that the record has (a key it has not was skipped).
+    keys = key_plan(tuple(data))
     out: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    extra.update(_mapping(data, "extra", extra))
-    source = _mapping(data, "source", extra)
+    if "extra" in data:  # (_mapping of an absent key is {}, and leaves extra alone)
+        extra.update(_mapping(data, "extra", extra))
+    source = _mapping(data, "source", extra) if "source" in data else {}
     rankings: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v
-                                for k, v in _mapping(data, "rankings", extra).items()}
-    view, ids = _flatten_ids(data, source, extra)
-    for key in KEPT:
-        if (value := data.get(key)) is not None and (value.strip() if value.__class__ is str else not is_empty(value)):
+                                for k, v in _mapping(data, "rankings", extra).items()} if "rankings" in data else {}
+    view, ids = _flatten_ids(data, source, extra, keys.containers)
+    for key in keys.kept:
+        if (value := data[key]) is not None and (value.strip() if value.__class__ is str else not is_empty(value)):
             out[key] = value  # (is_empty, its text case inlined)
     if isinstance(out.get("title"), list):  # Crossref: a list of titles
         titles = [t for t in out["title"] if not is_empty(t)]
@@ -795,8 +856,8 @@ def normalize_fields(record: Record) -> Record:
             extra["title"] = data["title"]
     authors: list[dict] = []
     truncated = False
-    for key in AUTHOR_KEYS:
-        if (value := data.get(key)) is None or is_empty(value):
+    for key in keys.authors:
+        if (value := data[key]) is None or is_empty(value):
             continue  # a blank text does not end with "et al." either
         truncated = truncated or (isinstance(value, str) and ends_et_al(value))
         entries, unnamed = _author_entries(data[key])
@@ -811,12 +872,12 @@ def normalize_fields(record: Record) -> Record:
     if authors and (authors := _dedupe_authors(authors)):
         out["authors"] = authors
     doi_extra: dict[str, Any] = {}
-    doi = _first(view, DOI_KEYS, normalize_doi, doi_extra)
+    doi = _first(view, keys.dois if view is data else DOI_KEYS, normalize_doi, doi_extra)
     if doi is not None:
         out["doi"] = doi
     urls: dict[str, Any] = {}
-    url = _first({k: v for k in URL_KEYS if k in data and normalize_doi(v := data[k]) in (None, doi)
-                  and not (isinstance(v, str) and DOI_URL.match(v))}, URL_KEYS, _url, urls)
+    url = _first({k: v for k in keys.urls if normalize_doi(v := data[k]) in (None, doi)
+                  and not (isinstance(v, str) and DOI_URL.match(v))}, keys.urls, _url, urls)
     if url is not None:
         out["url"] = url
     for key, value in doi_extra.items():
@@ -824,13 +885,15 @@ def normalize_fields(record: Record) -> Record:
             extra[key] = value
     extra.update(urls)
     keywords: list[str] = []
-    for key in KEYWORD_KEYS:
-        if (value := data.get(key)) is not None:  # _keywords(None) is None
+    for key in keys.keywords:
+        if (value := data[key]) is not None:  # _keywords(None) is None
             keywords.extend(_keywords(value) or ())
     if keywords and (keywords := _keywords(keywords)):  # type: ignore[assignment]
         out["keywords"] = keywords
-    journal, leftovers = normalize_journal(data)
-    if (m := ARXIV_VOLUME.match(str(journal.get("volume", "")))) and normalize_arxiv(m.group(1)):
+    journal, leftovers = _journal(data, keys.journal)
+    # ARXIV_VOLUME does not match "" (an absent volume)
+    if ((volume := journal.get("volume")) is not None and (m := ARXIV_VOLUME.match(str(volume)))
+            and normalize_arxiv(m.group(1))):
         if view is data:  # not copied by _flatten_ids
             view, ids = dict(data), dict(ids)
         view["journal.volume"] = m.group(1)
@@ -839,14 +902,14 @@ def normalize_fields(record: Record) -> Record:
     if journal:
         out["journal"] = journal
     extra.update(leftovers)
-    published = _first(data, DATE_KEYS, normalize_date, extra, lambda a, b: a.startswith(b) or b.startswith(a))
+    published = _first(data, keys.dates, normalize_date, extra, _same_date)
     if published is None:
-        published = next((y for k in DATE_KEYS if (y := year_of(data.get(k)))), None)
+        published = next((y for k in keys.dates if (y := year_of(data[k]))), None)
     if published is not None:
         out["published"] = published
     type_values: list[Any] = []
-    for key in TYPE_KEYS:
-        value = data.get(key)
+    for key in keys.types:
+        value = data[key]
         if isinstance(value, (str, list)):
             type_values.extend([value] if isinstance(value, str) else value)
         elif not is_empty(value):
@@ -856,11 +919,11 @@ def normalize_fields(record: Record) -> Record:
         out["type"] = kind
     if raw_types:
         out["publication_types"] = list(dict.fromkeys([*(data.get("publication_types") or []), *raw_types]))
-    count = _first(data, COUNT_KEYS, to_count, extra)
+    count = _first(data, keys.counts, to_count, extra)
     if count is not None:
         out["citation_count"] = count
-    for key, target in RENAMED.items():
-        if (value := data.get(key)) is not None and not is_empty(value):  # an empty value lands nowhere
+    for key, target in keys.renamed:
+        if (value := data[key]) is not None and not is_empty(value):  # an empty value lands nowhere
             if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
                 rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
                 if rest:
@@ -874,8 +937,8 @@ def normalize_fields(record: Record) -> Record:
                 value = _keywords(value)
             if not is_empty(value):
                 _put(out, target, value, extra, key)
-    for key, value in view.items():
-        if value is None or key in CONSUMED or (not value.strip() if value.__class__ is str else is_empty(value)):
+    for key in keys.rest if view is data else [k for k in view if k not in CONSUMED]:
+        if (value := view[key]) is None or (not value.strip() if value.__class__ is str else is_empty(value)):
             continue  # (is_empty, its text case inlined: most values here are text)
         if (target := SOURCE_KEYS.get(key)) is not None:
             _put(source, target, value, extra, key)
@@ -904,7 +967,7 @@ def normalize_fields(record: Record) -> Record:
     if extra:
         out["extra"] = extra
     new = out  # every value set above says something: no empty one to drop
-    if isinstance(data.get("citationCount"), str) and count is None:
+    if count is None and isinstance(data.get("citationCount"), str):
         new = add_warning(new, "normalize_fields", "citation_count", f"not a number: {data['citationCount']!r}")
     if truncated:
         new = add_warning(new, "normalize_fields", "authors", "the author list ends with 'et al.': it is incomplete")
