@@ -438,11 +438,16 @@ def author_key(name: str) -> str:
     return AUTHOR_KEY.sub("", _nfkc_casefold(name))
 
 
+def _plain_ascii(text: str) -> bool:
+    """Return True for printable ASCII text with no "<" and no "&" (no trigger of repair_text)."""
+    return text.isascii() and text.isprintable() and "<" not in text and "&" not in text
+
+
 def _repair_piece(text: str, *, names: bool = False) -> str:
     """``repair_piece(text)``, without its call for most pieces: printable ASCII text with no "<", no "&"
     and no space at either end or twice in a row asks repair_text for nothing (its _quick_scan: no
     trigger, no whitespace to fold), so it comes back as it is."""
-    if (text.isascii() and text.isprintable() and "<" not in text and "&" not in text
+    if (text.isascii() and text.isprintable() and "<" not in text and "&" not in text  # (_plain_ascii, inlined)
             and "  " not in text and text[:1] != " " and text[-1:] != " "):
         return text
     return repair_piece(text, names=names)
@@ -461,7 +466,9 @@ def _author_entries(value: Any) -> tuple[list[dict], list[Any]]:
                 entries.append({"name": name, **{k: v for k, v in item.items() if k not in used and not is_empty(v)}})
         elif isinstance(item, str):
             names = split_authors(item)
-            if names != [item]:  # cut from a repaired list: repaired on their own, as a second clean would
+            # Cut from a repaired list: repaired on their own, as a second clean would. Names cut from a
+            # plain ASCII text (joined by ", " or " " at most, single-spaced) pass _repair_piece's test.
+            if names != [item] and not _plain_ascii(item):
                 names = [_repair_piece(n, names=True) for n in names]
             entries += [{"name": n} for n in names]
         elif not is_empty(item):
@@ -583,14 +590,15 @@ def _journal(data: Mapping[str, Any], pairs: tuple[tuple[str, str], ...]) -> tup
         journal["name"], rest = _name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
-    for field, key in pairs:
-        if (value := data.get(key)) is None or is_empty(value):
+    for field, key in pairs:  # (is_empty, its text case inlined, below)
+        if (value := data.get(key)) is None or (not value.strip() if value.__class__ is str else is_empty(value)):
             continue
         rest = None
         if field == "name":
             value, rest = _name_value(value)
-        unset = is_empty(current := journal.get(field))
-        if is_empty(value) or (not unset and str(current).strip() != str(value).strip()
+        unset = (current := journal.get(field)) is None or (
+            not current.strip() if current.__class__ is str else is_empty(current))
+        if (not value.strip() if value.__class__ is str else is_empty(value)) or (not unset and str(current).strip() != str(value).strip()
                                and fold(str(current)) != fold(str(value))):
             leftovers.append((key, data[key]))  # another name, or no name at all: kept whole
             continue
@@ -677,6 +685,19 @@ CONSUMED = frozenset({"extra", "source", "rankings", *KEPT, *AUTHOR_KEYS, *DOI_K
                       *JOURNAL_KEYS, *DATE_KEYS, *TYPE_KEYS, *COUNT_KEYS, *RENAMED})
 
 
+Route = tuple[str, "str | None", "tuple[str, str] | None", "str | None"]
+
+
+def route(key: str, ids: Mapping[str, str] = ID_KEYS) -> Route:
+    """Return where a key no step of normalize_fields reads goes: (key, its field of source, its
+    (group, field) of rankings, the id it is); the first that is not None counts, else extra.
+
+    >>> route("PeriodicalId"), route("JCR")
+    (('PeriodicalId', 'periodical_id', None, None), ('JCR', None, ('jcr', 'quartile'), None))
+    """
+    return key, SOURCE_KEYS.get(key), RANKING_KEYS.get(key), ids.get(key)
+
+
 class KeyPlan(NamedTuple):
     """The keys of a record that each step of normalize_fields reads, in the order the step reads them."""
 
@@ -691,7 +712,7 @@ class KeyPlan(NamedTuple):
     types: tuple[str, ...]
     counts: tuple[str, ...]
     renamed: tuple[tuple[str, str], ...]  # (key, target) pairs of RENAMED
-    rest: tuple[str, ...]  # the keys no step reads, in the record's order: they go to source, rankings, ids or extra
+    rest: tuple[Route, ...]  # the keys no step reads, in the record's order, and where each goes
 
 
 @lru_cache(maxsize=512)  # records of one source share their keys: a few plans serve a whole file
@@ -703,7 +724,7 @@ def key_plan(keys: tuple[str, ...]) -> KeyPlan:
 
     >>> p = key_plan(("url", "doi", "Foo", "pages"))
     >>> p.dois, p.urls, p.journal, p.rest
-    (('doi', 'url'), ('url',), (('pages', 'pages'),), ('Foo',))
+    (('doi', 'url'), ('url',), (('pages', 'pages'),), (('Foo', None, None, None),))
     """
     present = set(keys)
 
@@ -714,7 +735,7 @@ def key_plan(keys: tuple[str, ...]) -> KeyPlan:
                 only(KEYWORD_KEYS), tuple(pair for pair in JOURNAL_FLAT_PAIRS if pair[1] in present),
                 only(DATE_KEYS), only(TYPE_KEYS), only(COUNT_KEYS),
                 tuple(pair for pair in RENAMED.items() if pair[0] in present),
-                tuple(key for key in keys if key not in CONSUMED))
+                tuple(route(key) for key in keys if key not in CONSUMED))
 
 
 def first_title(value: Any) -> str | None:
@@ -843,6 +864,7 @@ def normalize_fields(record: Record) -> Record:
     rankings: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v
                                 for k, v in _mapping(data, "rankings", extra).items()} if "rankings" in data else {}
     view, ids = _flatten_ids(data, source, extra, keys.containers)
+    routes = keys.rest if view is data else None  # the view's own are worked out at the end
     for key in keys.kept:
         if (value := data[key]) is not None and (value.strip() if value.__class__ is str else not is_empty(value)):
             out[key] = value  # (is_empty, its text case inlined)
@@ -857,7 +879,7 @@ def normalize_fields(record: Record) -> Record:
     authors: list[dict] = []
     truncated = False
     for key in keys.authors:
-        if (value := data[key]) is None or is_empty(value):
+        if (value := data[key]) is None or (not value.strip() if value.__class__ is str else is_empty(value)):
             continue  # a blank text does not end with "et al." either
         truncated = truncated or (isinstance(value, str) and ends_et_al(value))
         entries, unnamed = _author_entries(data[key])
@@ -896,6 +918,8 @@ def normalize_fields(record: Record) -> Record:
             and normalize_arxiv(m.group(1))):
         if view is data:  # not copied by _flatten_ids
             view, ids = dict(data), dict(ids)
+            # the new key comes last, an arXiv id (unless the record has a key of that name already)
+            routes = None if "journal.volume" in data else (*routes, ("journal.volume", None, None, "arxiv"))
         view["journal.volume"] = m.group(1)
         ids["journal.volume"] = "arxiv"
         del journal["volume"]
@@ -923,38 +947,41 @@ def normalize_fields(record: Record) -> Record:
     if count is not None:
         out["citation_count"] = count
     for key, target in keys.renamed:
-        if (value := data[key]) is not None and not is_empty(value):  # an empty value lands nowhere
-            if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
-                rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
-                if rest:
-                    extra[key] = rest
-                value = value.get("url")
-            if target == "published_online":
-                value = normalize_date(value) or value
-                if value == published:
-                    continue
-            if key == "fieldsOfStudy" and isinstance(value, str):
-                value = _keywords(value)
-            if not is_empty(value):
-                _put(out, target, value, extra, key)
-    for key in keys.rest if view is data else [k for k in view if k not in CONSUMED]:
-        if (value := view[key]) is None or (not value.strip() if value.__class__ is str else is_empty(value)):
-            continue  # (is_empty, its text case inlined: most values here are text)
-        if (target := SOURCE_KEYS.get(key)) is not None:
+        if (value := data[key]) is None or (not value.strip() if value.__class__ is str else is_empty(value)):
+            continue  # an empty value lands nowhere
+        if key == "openAccessPdf" and isinstance(value, dict):  # S2: {url, status, license}
+            rest = {k: v for k, v in value.items() if k != "url" and not is_empty(v)}
+            if rest:
+                extra[key] = rest
+            value = value.get("url")
+        if target == "published_online":
+            value = normalize_date(value) or value
+            if value == published:
+                continue
+        if key == "fieldsOfStudy" and isinstance(value, str):
+            value = _keywords(value)
+        if value.strip() if value.__class__ is str else not is_empty(value):  # (is_empty, its text case inlined)
+            _put(out, target, value, extra, key)
+    for key, target, ranking, id_kind in routes if routes is not None else [
+            route(k, ids) for k in view if k not in CONSUMED]:
+        if (value := view[key]) is None or (
+                not value.strip() if (kind := value.__class__) is str else kind is not int and is_empty(value)):
+            continue  # (is_empty, its text and int cases inlined: most values here are text)
+        if target is not None:
             _put(source, target, value, extra, key)
-        elif (ranking := RANKING_KEYS.get(key)) is not None:
+        elif ranking is not None:
             group, field = ranking
             if not isinstance(rankings.setdefault(group, {}), dict):
                 extra[key] = value
                 continue
             zone = to_int(value) if field == "zone" else None
             _put(rankings[group], field, zone if zone else value, extra, key)
-        elif key in ids:
-            normalized = ID_NORMALIZERS[ids[key]](value)
+        elif id_kind is not None:
+            normalized = ID_NORMALIZERS[id_kind](value)
             if normalized is None:
                 extra[key] = value
             else:
-                _put(out, ids[key], normalized, extra, key)
+                _put(out, id_kind, normalized, extra, key)
         else:
             extra[key] = value
     # A DOI (from normalize_doi: "10.<digits>/...") is an arXiv id only as arXiv's own DOI, "10.48550/arxiv.<id>"
