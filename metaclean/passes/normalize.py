@@ -12,8 +12,10 @@ from metaclean.passes.repair_text import repair_piece
 from metaclean.record import LazyReasons, Record, add_warning
 
 # SICI-style DOIs hold "<...>" pairs (10.1002/(SICI)...<693::AID-ASI4>3.0.CO;2-0): a "<" is part of
-# the DOI when its ">" follows; a lone "<", ">" or quote ends it.
-DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<[^\s\"<>]*>)+", re.I)
+# the DOI when its ">" follows; a lone "<", ">" or quote ends it. Runs of plain characters are taken
+# whole ("+" inside: the same greedy match, nothing follows it, ~2x faster than one at a time), and
+# no re.I: the pattern has no letter.
+DOI = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]+|<[^\s\"<>]*>)+")
 DOI_TRAILING = ".,;:)]}'\u201d\u2019"
 DOI_TRAILING_ENTITY = re.compile(r"&(?:quot|apos|gt|lt|amp|#\d+)$", re.I)
 DOI_URL = re.compile(r"^\s*(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.I)
