@@ -272,3 +272,13 @@ def test_normalize_fields_reads_keys_in_any_order_alike(data: dict) -> None:
 def test_names_of_plain_ascii_text_need_no_repair(text: str) -> None:
     if _normalize._plain_ascii(text):
         assert all(_normalize._repair_piece(name, names=True) == name for name in split_authors(text))
+
+
+FOLD_TEXTS = st.sampled_from(["ab", "AB", "Ab ", "ß", "ss", "SS", "ﬁ", "fi", "FI", "ǰ", "J̌", "ſ", "s", "Ｘ", "x",
+                              "a  b", "a b", "10.1000/abc", "10.1000/ABC", "K", "\u212a", "k", "İ", "i̇"])
+
+
+@given(st.dictionaries(st.sampled_from(["title", "doi", "x"]), FOLD_TEXTS | st.lists(FOLD_TEXTS, max_size=2),
+                       max_size=3), FOLD_TEXTS)
+def test_holds_its_own_fold_shortcut_is_fold_in_the_folded_strings(kept, text: str) -> None:
+    assert FoldedStrings(kept).holds(text) == (fold(text) in _strings(kept, set()))

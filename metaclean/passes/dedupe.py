@@ -30,9 +30,7 @@ def drop_empty(value: Any) -> Any:
             if of is str:
                 if v.strip():
                     continue
-            elif of is int or of is float or of is bool:
-                continue  # numbers: never empty, nothing inside
-            elif of is dict or of is list:
+            elif of is dict or of is list:  # (before numbers: more values are containers)
                 if v:
                     # Most containers inside hold only non-empty text and numbers: seen here, without a call.
                     for w in v.values() if of is dict else v:
@@ -48,6 +46,8 @@ def drop_empty(value: Any) -> Any:
                         continue  # a container with nothing to drop inside
                 else:
                     new = v
+            elif of is int or of is float or of is bool:
+                continue  # numbers: never empty, nothing inside
             elif not isinstance(v, CONTAINERS) and not is_empty(v):
                 continue  # another kind of value, kept as it is
             break
