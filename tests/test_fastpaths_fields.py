@@ -282,3 +282,18 @@ FOLD_TEXTS = st.sampled_from(["ab", "AB", "Ab ", "ß", "ss", "SS", "ﬁ", "fi", 
                        max_size=3), FOLD_TEXTS)
 def test_holds_its_own_fold_shortcut_is_fold_in_the_folded_strings(kept, text: str) -> None:
     assert FoldedStrings(kept).holds(text) == (fold(text) in _strings(kept, set()))
+
+
+ROMANCE_TEXT = st.lists(st.sampled_from(["y", "e", "Y", " ", "  ", "\u00a0", "\t", "\u3000", "\x1c", "\u2028", "Ana",
+                                         "Silva", ","]), max_size=10).map("".join)
+
+
+@given(ROMANCE_TEXT | st.text(max_size=20))
+def test_no_romance_and_is_the_regex(text: str) -> None:
+    assert _normalize._no_romance_and(text) == (_normalize.AUTHOR_AND_ROMANCE.search(text) is None)
+
+
+@given(st.characters())
+def test_every_whitespace_but_the_space_is_unprintable(char: str) -> None:
+    if re.fullmatch(r"\s", char) and char != " ":
+        assert not char.isprintable()

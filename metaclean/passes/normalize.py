@@ -143,7 +143,9 @@ def _doi_in(value: str) -> str | None:
         return None
     doi = m.group(0)
     while True:
-        trimmed = DOI_TRAILING_ENTITY.sub("", doi.rstrip(DOI_TRAILING))
+        trimmed = doi.rstrip(DOI_TRAILING)
+        if "&" in trimmed:  # (DOI_TRAILING_ENTITY starts with one)
+            trimmed = DOI_TRAILING_ENTITY.sub("", trimmed)
         while trimmed.count("(") < trimmed.count(")") and trimmed.endswith(")"):
             trimmed = trimmed[:-1]
         if trimmed == doi:
@@ -332,9 +334,17 @@ def _split_commas(text: str) -> list[str]:
     return parts
 
 
+def _no_romance_and(text: str) -> bool:
+    """Return True when AUTHOR_AND_ROMANCE finds nothing in ``text``. In printable text a space is the only
+    whitespace (every other character \\s matches is not printable): " y " and " e " are all it could find."""
+    if text.isprintable():
+        return " y " not in text and " e " not in text
+    return AUTHOR_AND_ROMANCE.search(text) is None
+
+
 def _split_romance_and(chunk: str) -> str:
     """Split at the last " y "/" e " with a name of two words or more on each side, then again to its left."""
-    if AUTHOR_AND_ROMANCE.search(chunk) is None:  # the common case: no " y " or " e " at all
+    if _no_romance_and(chunk):  # the common case: no " y " or " e " at all
         return chunk
     for m in reversed(list(AUTHOR_AND_ROMANCE.finditer(chunk))):
         left, right = chunk[:m.start()], chunk[m.end():]
@@ -396,7 +406,7 @@ def split_authors(value: Any) -> list[str]:
     # With ";" between authors, one comma inside an author is "Last, First".
     inverted = (len(chunks) >= 2 and "," in text  # no chunk has a comma the text does not
                 and all(c.count(",") <= 1 for c in chunks) and any("," in c for c in chunks))
-    if "," not in text and _no_and(text) and AUTHOR_AND_ROMANCE.search(text) is None:
+    if "," not in text and _no_and(text) and _no_romance_and(text):
         names = chunks  # the loop below would keep each chunk as it is: what no chunk has, the text has not
     else:
         names = _split_chunks(chunks, inverted)
@@ -969,15 +979,25 @@ def normalize_fields(record: Record) -> Record:
         if (value := view[key]) is None or (
                 not value.strip() if (kind := value.__class__) is str else kind is not int and is_empty(value)):
             continue  # (is_empty, its text and int cases inlined: most values here are text)
+        # (_put's own test first: a field not set yet takes the value, most do)
         if target is not None:
-            _put(source, target, value, extra, key)
+            if target in source:
+                _put(source, target, value, extra, key)
+            else:
+                source[target] = value
         elif ranking is not None:
             group, field = ranking
-            if not isinstance(rankings.setdefault(group, {}), dict):
+            if group not in rankings:
+                rankings[group] = {}
+            if not isinstance(slot := rankings[group], dict):
                 extra[key] = value
                 continue
-            zone = to_int(value) if field == "zone" else None
-            _put(rankings[group], field, zone if zone else value, extra, key)
+            if field == "zone":  # (to_int of an int is the int)
+                value = (value if value.__class__ is int else to_int(value)) or value
+            if field in slot:
+                _put(slot, field, value, extra, key)
+            else:
+                slot[field] = value
         elif id_kind is not None:
             normalized = ID_NORMALIZERS[id_kind](value)
             if normalized is None:
