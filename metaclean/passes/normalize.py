@@ -34,6 +34,7 @@ VOLUME_ISSUE = re.compile(
 VOLUME_LABEL = re.compile(r"^\s*vol(?:ume)?\.?\s*(\d+)\s*$", re.I)
 PAGE_RANGE = re.compile(r"^\s*(\S+)\s+[-\u2013\u2014]\s+(\S+)\s*$")
 CACHED_LEN = 256  # the caches below keep short values only, so that their memory stays small
+CACHED_KEYS = 128  # and key plans of records with this many keys at most
 PLACEHOLDERS = frozenset({"0", "-", "--", "n/a", "na", "none", "null", "unknown", "未知", "无"})
 
 # Author lists: ';' and CJK separators always separate; ',' separates unless names are "Last, First".
@@ -867,7 +868,7 @@ def normalize_fields(record: Record) -> Record:
     """
     data = record.data
     # Each step reads the keys of its table that the record has (a key it has not was skipped).
-    keys = key_plan(tuple(data))
+    keys = key_plan(names) if len(names := tuple(data)) <= CACHED_KEYS else key_plan.__wrapped__(names)
     out: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     if "extra" in data:  # (_mapping of an absent key is {}, and leaves extra alone)
