@@ -212,3 +212,88 @@ PIECE_TEXT = st.lists(st.sampled_from(["Ann", " ", "  ", "&", "&amp;", "<", "<i>
 @given(PIECE_TEXT | st.text(max_size=12), st.booleans())
 def test_repair_piece_shortcut_is_repair_piece(text: str, names: bool) -> None:
     assert _normalize._repair_piece(text, names=names) == repair_piece(text, names=names)
+
+
+# Round 5: the key plan, the DOI regex without re.I and with runs, names cut from plain ASCII author text.
+DOI_OLD = re.compile(r"10\.\d{4,9}/(?:[^\s\"<>]|<[^\s\"<>]*>)+", re.I)  # how normalize found DOIs before
+DOI_TEXT = st.lists(st.sampled_from(["10.", "1002", "10.1002/", "/", "(SICI)", "<", ">", "<693::AID>", "\"", " ",
+                                     "\u00a0", "x", "X", "ı", "K", "\u212a", ".", "&gt;", "%2F"]), max_size=10).map("".join)
+
+
+@given(DOI_TEXT | st.text(max_size=30))
+def test_doi_regex_is_the_one_char_at_a_time_regex(text: str) -> None:
+    old, new = DOI_OLD.search(text), _normalize.DOI.search(text)
+    assert (old and old.span()) == (new and new.span())
+
+
+KNOWN_KEYS = st.sampled_from(sorted({*_normalize.CONSUMED, *_normalize.SOURCE_KEYS, *_normalize.RANKING_KEYS,
+                                     *_normalize.ID_KEYS, *_normalize.ID_CONTAINERS, "Foo", "journal.volume"}))
+PLAN_KEYS = st.lists(KNOWN_KEYS, unique=True, max_size=25)
+
+
+@given(PLAN_KEYS)
+def test_key_plan_is_each_table_walked_in_its_order(keys: list[str]) -> None:
+    plan = _normalize.key_plan(tuple(keys))
+
+    def walked(table):
+        return tuple(key for key in table if key in keys)  # every key of the table asked for, the absent skipped
+    assert plan.kept == walked(_normalize.KEPT) and plan.dois == walked(_normalize.DOI_KEYS)
+    assert plan.urls == walked(_normalize.URL_KEYS) and plan.dates == walked(_normalize.DATE_KEYS)
+    assert plan.authors == walked(_normalize.AUTHOR_KEYS) and plan.keywords == walked(_normalize.KEYWORD_KEYS)
+    assert plan.types == walked(_normalize.TYPE_KEYS) and plan.counts == walked(_normalize.COUNT_KEYS)
+    assert plan.containers == walked(_normalize.ID_CONTAINERS)
+    assert plan.renamed == tuple((k, t) for k, t in _normalize.RENAMED.items() if k in keys)
+    assert plan.journal == tuple((f, k) for f, k in _normalize.JOURNAL_FLAT_PAIRS if k in keys)
+    assert [r[0] for r in plan.rest] == [k for k in keys if k not in _normalize.CONSUMED]
+
+
+RECORD_VALUES = st.sampled_from(["", " ", "x", "0", "7", "1,234", "10.1000/AbC", "https://doi.org/10.1000/abc",
+                                 "http://x.org/a", "2023-09", "Spring 2023", "abs/2211.13560", "A B; C D et al.",
+                                 "Journal Article", 3, 0, 1.5, True, None, [], {}, ["x", ""], {"name": "X", "v": 1},
+                                 {"DOI": "10.1/x", "PubMed": "12", "CorpusId": 5}, {"url": "http://a.b", "s": 1}])
+
+
+@given(st.dictionaries(KNOWN_KEYS, RECORD_VALUES, max_size=12))
+def test_normalize_fields_reads_keys_in_any_order_alike(data: dict) -> None:
+    # Tables fix the order of every decision, not the record: the same keys in reverse give the same fields.
+    from hypothesis import assume
+
+    from metaclean.record import Record
+    assume(isinstance(data.get("publication_types", []), list))  # another kind of value raises (left as it is)
+    forward = _normalize.normalize_fields(Record(data)).data
+    backward = _normalize.normalize_fields(Record(dict(reversed(list(data.items()))))).data
+
+    def known(out):
+        return {k: v for k, v in out.items() if k not in ("extra", "source", "rankings")}
+    assert known(forward) == known(backward)
+
+
+@given(SEP_TEXT | PIECE_TEXT | st.text(max_size=30))
+def test_names_of_plain_ascii_text_need_no_repair(text: str) -> None:
+    if _normalize._plain_ascii(text):
+        assert all(_normalize._repair_piece(name, names=True) == name for name in split_authors(text))
+
+
+FOLD_TEXTS = st.sampled_from(["ab", "AB", "Ab ", "ß", "ss", "SS", "ﬁ", "fi", "FI", "ǰ", "J̌", "ſ", "s", "Ｘ", "x",
+                              "a  b", "a b", "10.1000/abc", "10.1000/ABC", "K", "\u212a", "k", "İ", "i̇"])
+
+
+@given(st.dictionaries(st.sampled_from(["title", "doi", "x"]), FOLD_TEXTS | st.lists(FOLD_TEXTS, max_size=2),
+                       max_size=3), FOLD_TEXTS)
+def test_holds_its_own_fold_shortcut_is_fold_in_the_folded_strings(kept, text: str) -> None:
+    assert FoldedStrings(kept).holds(text) == (fold(text) in _strings(kept, set()))
+
+
+ROMANCE_TEXT = st.lists(st.sampled_from(["y", "e", "Y", " ", "  ", "\u00a0", "\t", "\u3000", "\x1c", "\u2028", "Ana",
+                                         "Silva", ","]), max_size=10).map("".join)
+
+
+@given(ROMANCE_TEXT | st.text(max_size=20))
+def test_no_romance_and_is_the_regex(text: str) -> None:
+    assert _normalize._no_romance_and(text) == (_normalize.AUTHOR_AND_ROMANCE.search(text) is None)
+
+
+@given(st.characters())
+def test_every_whitespace_but_the_space_is_unprintable(char: str) -> None:
+    if re.fullmatch(r"\s", char) and char != " ":
+        assert not char.isprintable()

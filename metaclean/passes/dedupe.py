@@ -30,9 +30,7 @@ def drop_empty(value: Any) -> Any:
             if of is str:
                 if v.strip():
                     continue
-            elif of is int or of is float or of is bool:
-                continue  # numbers: never empty, nothing inside
-            elif of is dict or of is list:
+            elif of is dict or of is list:  # (before numbers: more values are containers)
                 if v:
                     # Most containers inside hold only non-empty text and numbers: seen here, without a call.
                     for w in v.values() if of is dict else v:
@@ -48,6 +46,8 @@ def drop_empty(value: Any) -> Any:
                         continue  # a container with nothing to drop inside
                 else:
                     new = v
+            elif of is int or of is float or of is bool:
+                continue  # numbers: never empty, nothing inside
             elif not isinstance(v, CONTAINERS) and not is_empty(v):
                 continue  # another kind of value, kept as it is
             break
@@ -127,7 +127,12 @@ class FoldedStrings:
             return True
         if self.texts is None:
             self.texts = _strings(self.value, set(), folded=False)
-        return text in self.texts or fold(text) in self  # a kept text's fold is a kept fold
+        if text in self.texts:
+            return True  # a kept text's fold is a kept fold
+        # A kept text that is its own fold is fold(text) when equal to it (a DOI in capitals, kept
+        # in lower case): found without folding every kept text.
+        folded = fold(text)
+        return (folded in self.texts and fold(folded) == folded) or folded in self
 
 
 def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: Container[str]) -> bool:
@@ -156,6 +161,8 @@ def is_duplicate(key: str, value: Any, kept: Mapping[str, Any], kept_strings: Co
 def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return a copy of ``data["extra"]``; one that is no object is kept inside it, not lost."""
     extra = data.get("extra")
+    if extra is None:  # most records: is_empty(None)
+        return {}
     if isinstance(extra, dict):
         return dict(extra)
     return {} if is_empty(extra) else {"extra": extra}
@@ -174,8 +181,10 @@ def dedupe_fields(record: Record) -> Record:
     >>> r.data
     {'doi': '10.1000/x', 'extra': {'resultStr': {'note': 'n'}}}
     """
-    data = dict(drop_empty(record.data))  # a copy: extra is set on it below
-    kept = {k: v for k, v in data.items() if k not in ("extra", "warnings")}
+    data = drop_empty(record.data)  # not changed below (it is the record's own when nothing was dropped)
+    kept = dict(data)
+    kept.pop("extra", None)
+    kept.pop("warnings", None)
     kept_strings = FoldedStrings(kept)
     extra = _extra(data)
     reasons: dict[str, str] = {}
@@ -190,11 +199,11 @@ def dedupe_fields(record: Record) -> Record:
             extra[witness.source] = {**(extra.get(witness.source) or {}), **rest}
             reasons[f"extra.{witness.source}"] = f"what {witness.source} holds that the record does not"
     if extra:
-        data["extra"] = extra
-    else:
-        data.pop("extra", None)
-    data = ordered(data)
-    if data == record.data and list(data) == list(record.data) and not record.witnesses:
+        data = {**data, "extra": extra}
+    elif "extra" in data:
+        data = {k: v for k, v in data.items() if k != "extra"}
+    data = ordered(data)  # a new dict, whatever the order of the keys above (each has its rank)
+    if not record.witnesses and data == record.data and list(data) == list(record.data):
         return record
     return record.with_data(data, reasons, witnesses=())
 
