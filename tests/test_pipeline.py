@@ -173,6 +173,23 @@ def test_a_record_pickles_and_copies_for_other_engines() -> None:
     assert pickle.loads(pickle.dumps(changed)).reasons == {"title": "mojibake: utf-8 read as latin-1"}
 
 
+@pytest.mark.parametrize("journal", [[False, "0"], {"name": "0"}, [False, "Journal of Things"]])
+def test_the_journal_weighs_the_same_however_it_is_written(journal: object) -> None:
+    # found by hypothesis: a journal list was not read as normalize_fields reads it, so the
+    # second clean saw a journal name the first had not (and a name of digits is no language)
+    once = metaclean.clean_record({"title": "习习", "journal": journal})
+    assert metaclean.clean_record(once) == once
+    assert ("title" in once) == (journal != [False, "Journal of Things"])
+
+
+def test_publication_types_that_are_not_a_list_are_not_lost() -> None:
+    result = clean({"title": "T", "publicationTypes": ["Review"], "publication_types": 5})
+    assert not result.issues
+    assert result.record["publication_types"] == ["Review"] and result.record["extra"]["publication_types"] == 5
+    named = clean({"title": "T", "publicationTypes": ["Review"], "publication_types": "Editorial"}).record
+    assert named["publication_types"] == ["Editorial", "Review"]
+
+
 @pytest.mark.parametrize("authors", ["A\u00a0a", "A\u2009a", "A\u3000a", "Ann\u00a0b; Cd Ef"])
 def test_a_name_with_a_kept_space_is_warned_about_once(authors: str) -> None:
     # found by hypothesis: repair_text keeps a lone no-break space, normalize_fields writes a

@@ -555,7 +555,7 @@ def _types_of(raw: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
     return chosen, kept
 
 
-def _name_value(value: Any) -> tuple[Any, Any]:
+def name_value(value: Any) -> tuple[Any, Any]:
     """Return (a name, what else the value holds) from a string, a list of strings (Crossref's
     ``container-title``) or an object with a name (S2's ``publicationVenue``)."""
     if isinstance(value, list):
@@ -600,7 +600,7 @@ def _journal(data: Mapping[str, Any], pairs: tuple[tuple[str, str], ...]) -> tup
     leftovers: list[tuple[str, Any]] = []
     origin = dict(JOURNAL_ORIGIN)  # where a value came from, for extra
     if given is not None and not isinstance(given, dict) and not is_empty(given):
-        journal["name"], rest = _name_value(given)
+        journal["name"], rest = name_value(given)
         if rest is not None:
             leftovers.append(("journal", given))
     for field, key in pairs:  # (is_empty, its text case inlined, below)
@@ -608,7 +608,7 @@ def _journal(data: Mapping[str, Any], pairs: tuple[tuple[str, str], ...]) -> tup
             continue
         rest = None
         if field == "name":
-            value, rest = _name_value(value)
+            value, rest = name_value(value)
         unset = (current := journal.get(field)) is None or (
             not current.strip() if current.__class__ is str else is_empty(current))
         if (not value.strip() if value.__class__ is str else is_empty(value)) or (not unset and str(current).strip() != str(value).strip()
@@ -955,7 +955,12 @@ def normalize_fields(record: Record) -> Record:
     if kind is not None:
         out["type"] = kind
     if raw_types:
-        out["publication_types"] = list(dict.fromkeys([*(data.get("publication_types") or []), *raw_types]))
+        kept = data.get("publication_types")
+        if not isinstance(kept, list):  # a text joins the list; anything else is kept under extra
+            if kept is not None and not isinstance(kept, str) and not is_empty(kept):
+                extra["publication_types"] = kept
+            kept = [kept] if isinstance(kept, str) and kept.strip() else []
+        out["publication_types"] = list(dict.fromkeys([*kept, *raw_types]))
     count = _first(data, keys.counts, to_count, extra)
     if count is not None:
         out["citation_count"] = count

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from metaclean.lang import detect_record_language
-from metaclean.passes.normalize import first_title
+from metaclean.passes.normalize import first_title, name_value
 from metaclean.record import Record, Witness, add_warning
-from metaclean.script import is_cjk_text, script_language
+from metaclean.script import LETTER, is_cjk_text, script_language
 
 # The translated field, and the aggregator's own field for its Chinese translation.
 TRANSLATED = (("title", "TitleCN"), ("abstract", "AbstractTextCN"))
@@ -34,14 +34,12 @@ def _row(data: Mapping[str, Any]) -> dict[str, str | None]:
 
 def _non_cjk_context(data: Mapping[str, Any]) -> bool:
     """Return True when the record's other values show it was written in a non-CJK language."""
-    journal = data.get("journal")
-    name = journal.get("name") if isinstance(journal, dict) else journal
-    name = name or data.get("PeriodicalName")
+    name = name_value(data.get("journal"))[0] or data.get("PeriodicalName")  # as normalize_fields reads it
     authors = data.get("authors")
     if isinstance(authors, list):  # anything else that is not text (a number, a dict) says nothing
         authors = " ".join(str(a.get("name") or "") if isinstance(a, dict) else str(a) for a in authors)
     author_text = authors if isinstance(authors, str) else ""
-    evidence = [t for t in (_text(name), _text(author_text)) if t]
+    evidence = [t for t in (_text(name), _text(author_text)) if t and LETTER.search(t)]  # a name of digits says nothing
     return bool(evidence) and not any(is_cjk_text(t) for t in evidence)
 
 
