@@ -279,3 +279,14 @@ def test_vocabulary_of_the_lowered_text_is_token_by_tokens(text: str) -> None:
 def test_copyright_needles_before_the_regex(part: str) -> None:
     found = anatomy.COPYRIGHT.search(part) is not None
     assert not found or any(needle in part for needle in anatomy.COPYRIGHT_NEEDLES)
+
+
+LANGUAGE_WORDS = [w for alt in anatomy.LANGUAGE_LABEL.pattern[3:].split(")")[0].split("|")
+                  for w in {alt.replace("[ÉE]", c).replace("[ée]", c) for c in "ÉEée"}]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*LANGUAGE_WORDS, ":", "：", " ", "x", "S", "UM"]), max_size=8).map("".join))
+def test_language_needles_before_the_regex(body: str) -> None:
+    found = anatomy.LANGUAGE_LABEL.search(body) is not None
+    assert not found or any(needle in body for needle in anatomy.LANGUAGE_NEEDLES)

@@ -165,6 +165,9 @@ LANGUAGE_LABEL = re.compile(
     r"(?:ABSTRACT|Abstract|RESUMO|Resumo|RESUMEN|Resumen|R[ÉE]SUM[ÉE]|R[ée]sum[ée]|ZUSAMMENFASSUNG"
     r"|Zusammenfassung|АННОТАЦИЯ|Аннотация|RIASSUNTO|Riassunto)\s*[:：]"
 )
+# Every LANGUAGE_LABEL match holds one of these (``SUM``/``sum``: the forms of résumé): C scans first.
+LANGUAGE_NEEDLES = ("ABSTRACT", "Abstract", "SUM", "sum", "ZUSAMMENFASSUNG", "Zusammenfassung",
+                    "АННОТАЦИЯ", "Аннотация", "RIASSUNTO", "Riassunto")
 KEYWORD_SEPARATORS = re.compile(r"\s*[;,·，；、•|]\s*")
 # Words that also begin compounds (``photoacoustic``, ``nanoprobe``): a keyword ends with one
 # only where the case changes or the record uses it as a word of its own.
@@ -911,7 +914,8 @@ def _split_once(text: str, context: str, marked: bool = False) -> Anatomy:
     # last language label is part of the abstract; a page's own keywords come after it.
     # (Only a keywords part can be dropped: without one, the text is not scanned for labels.)
     has_keywords = any(field == "keywords" for field, _, _ in sections)
-    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0] if has_keywords else []
+    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0] if has_keywords and any(
+        needle in body for needle in LANGUAGE_NEEDLES) else []
     if interior:
         last = interior[-1]
         for k, (field, _, head) in enumerate(sections):
