@@ -238,3 +238,55 @@ def test_markers_grouped_by_first_letter_find_what_they_found(text: str) -> None
     assert bool(anatomy.MARKERS.search(text)) == bool(OLD_MARKERS.search(text))
     for m in OLD_MARKERS.finditer(text):  # every old match is a new one, where it starts
         assert anatomy.MARKERS.match(text, m.start())
+
+
+# --- vocabulary from the lowered text; copyright pre-test --------------------------------------
+
+import re as _re  # noqa: E402
+import sys as _sys  # noqa: E402
+
+_LETTER = _re.compile(r"[^\W\d_]")
+
+
+def test_lowering_keeps_every_characters_class() -> None:
+    """``vocabulary``'s fast path: but for İ, lowering maps a character to one character of the same class."""
+    for cp in range(_sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        if c == "İ":
+            assert len(low) == 2
+            continue
+        assert len(low) == 1
+        assert bool(_LETTER.match(c)) == bool(_LETTER.match(low)), hex(cp)
+        assert c.isalpha() == low.isalpha() and c.isspace() == low.isspace(), hex(cp)
+        assert (c in anatomy.TOKEN_PUNCT) == (low in anatomy.TOKEN_PUNCT), hex(cp)
+
+
+VOCAB_TEXTS = st.lists(st.sampled_from([
+    "Bahdanau’s", "(AI)", "learning,", "İstanbul", "ΟΔΟΣ.Α", "ΣΑ", "don't", "'tis", "é'ab", "x'y'z", "a''b", "COVID-19",
+    "“quoted”", "a_b", "²", "Ⅻ", "e.g.", "u.s.", " ", "\n", "\u2003", "’", "...", "l’IA", "naïve", "Σ'", "-", "1", "ab",
+]), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(VOCAB_TEXTS, VOCAB_TEXTS.map(lambda t: t.replace("Σ", "S").replace("İ", "I")), st.text(max_size=60)))
+def test_vocabulary_of_the_lowered_text_is_token_by_tokens(text: str) -> None:
+    assert anatomy.vocabulary(text) == frozenset(anatomy._tokens_vocabulary(text))
+
+
+@SETTINGS
+@given(st.text(alphabet="©()cC Copyrightht2019.THE", max_size=30))
+def test_copyright_needles_before_the_regex(part: str) -> None:
+    found = anatomy.COPYRIGHT.search(part) is not None
+    assert not found or any(needle in part for needle in anatomy.COPYRIGHT_NEEDLES)
+
+
+LANGUAGE_WORDS = [w for alt in anatomy.LANGUAGE_LABEL.pattern[3:].split(")")[0].split("|")
+                  for w in {alt.replace("[ÉE]", c).replace("[ée]", c) for c in "ÉEée"}]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*LANGUAGE_WORDS, ":", "：", " ", "x", "S", "UM"]), max_size=8).map("".join))
+def test_language_needles_before_the_regex(body: str) -> None:
+    found = anatomy.LANGUAGE_LABEL.search(body) is not None
+    assert not found or any(needle in body for needle in anatomy.LANGUAGE_NEEDLES)

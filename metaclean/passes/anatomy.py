@@ -17,6 +17,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
@@ -157,12 +158,16 @@ COPYRIGHT = re.compile(
 COPYRIGHT_END = re.compile(r"(?:[.)\]]|\b\d{4})\s*$")
 COPYRIGHT_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 MAX_COPYRIGHT = 400
+COPYRIGHT_NEEDLES = ("©", "(c)", "(C)", "Copyright", "COPYRIGHT")  # every COPYRIGHT match holds one
 
 # A second abstract, in another language, inside the abstract.
 LANGUAGE_LABEL = re.compile(
     r"(?:ABSTRACT|Abstract|RESUMO|Resumo|RESUMEN|Resumen|R[ÉE]SUM[ÉE]|R[ée]sum[ée]|ZUSAMMENFASSUNG"
     r"|Zusammenfassung|АННОТАЦИЯ|Аннотация|RIASSUNTO|Riassunto)\s*[:：]"
 )
+# Every LANGUAGE_LABEL match holds one of these (``SUM``/``sum``: the forms of résumé): C scans first.
+LANGUAGE_NEEDLES = ("ABSTRACT", "Abstract", "SUM", "sum", "ZUSAMMENFASSUNG", "Zusammenfassung",
+                    "АННОТАЦИЯ", "Аннотация", "RIASSUNTO", "Riassunto")
 KEYWORD_SEPARATORS = re.compile(r"\s*[;,·，；、•|]\s*")
 # Words that also begin compounds (``photoacoustic``, ``nanoprobe``): a keyword ends with one
 # only where the case changes or the record uses it as a word of its own.
@@ -174,6 +179,7 @@ COMBINING_FORMS = frozenset(
 KEYWORD_PERIODS = re.compile(r"(?<=[^\W\d_]{3})\.\s+")  # ``Wittgenstein. determination``, not ``U.S. policy``
 MAX_KEYWORD_WORDS = 6
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+FIRST_PART = re.compile(r"([^\W\d_]+)(?:['’][^\W\d_]+)*")  # WORD; findall gives the letters before an apostrophe
 APOSTROPHE = re.compile("['’]")
 PIECE_PARTS = re.compile(r"[-‐–/'’]")
 TOKEN_PUNCT = ".,;:!?()[]{}\"'‘’“”«»"
@@ -312,15 +318,42 @@ def vocabulary(*texts: str) -> frozenset[str]:
     """
     vocab: set[str] = set()
     for text in texts:
-        if text:
-            for token in set(text.split()):  # most tokens repeat
-                word = token.strip(TOKEN_PUNCT)
-                if word.isalpha():  # a plain word (most tokens): WORD finds it whole, punctuation holds none
-                    vocab.add(word.lower())
-                else:
-                    vocab.update(_token_vocabulary(token) if len(token) <= CACHED_TOKEN
-                                 else _token_vocabulary.__wrapped__(token))  # a URL, a blob: not kept
+        if not text:
+            continue
+        if not text.isascii() and ("Σ" in text or "İ" in text):
+            vocab.update(_tokens_vocabulary(text))
+            continue
+        # Without Σ (whose lowercase depends on the letters around it) and İ (which lowers to
+        # two characters), lowering maps each character to one and keeps it a letter, digit,
+        # space, apostrophe or TOKEN_PUNCT or not (tested over every character): the lowered
+        # text's tokens and words are the lowered tokens and words. WORD finds the same words in
+        # a token as with its TOKEN_PUNCT stripped (none is a letter; an apostrophe must stand
+        # between letters); in a token of letters (most), it finds the token. C-level scans and
+        # set operations instead of a loop over the tokens.
+        tokens = set(map(str.strip, set(text.lower().split()), repeat(TOKEN_PUNCT)))
+        plain = set(filter(str.isalpha, tokens))
+        vocab |= plain
+        others = tokens - plain
+        if others:
+            joined = " ".join(others)  # WORD never spans the spaces
+            vocab.update(WORD.findall(joined))
+            if "'" in joined or "’" in joined:
+                vocab.update(FIRST_PART.findall(joined))  # bahdanau’s -> bahdanau
+            vocab.update(t for t in others if len(t) > 1 and any(c.isalpha() for c in t))
     return frozenset(vocab)
+
+
+def _tokens_vocabulary(text: str) -> set[str]:
+    """``vocabulary`` of one text, token by token (for the text whose lowercase is not its characters')."""
+    vocab: set[str] = set()
+    for token in set(text.split()):  # most tokens repeat
+        word = token.strip(TOKEN_PUNCT)
+        if word.isalpha():  # a plain word (most tokens): WORD finds it whole, punctuation holds none
+            vocab.add(word.lower())
+        else:
+            vocab.update(_token_vocabulary(token) if len(token) <= CACHED_TOKEN
+                         else _token_vocabulary.__wrapped__(token))  # a URL, a blob: not kept
+    return vocab
 
 
 CACHED_TOKEN = 64  # characters: longer tokens are not cached, so the cache stays small
@@ -773,6 +806,8 @@ NAME_HEADING = re.compile(
 
 def _take_copyright(part: str) -> tuple[str, str]:
     """Split a trailing copyright line off a part: (rest, copyright)."""
+    if not any(needle in part for needle in COPYRIGHT_NEEDLES):  # (most parts) C scans, not the regex's
+        return part, ""
     for m in COPYRIGHT.finditer(part):
         line = part[m.start():].strip()
         # It starts a sentence, holds a year and ends like one (``reserved.``, ``Ltd.``, a year),
@@ -879,7 +914,8 @@ def _split_once(text: str, context: str, marked: bool = False) -> Anatomy:
     # last language label is part of the abstract; a page's own keywords come after it.
     # (Only a keywords part can be dropped: without one, the text is not scanned for labels.)
     has_keywords = any(field == "keywords" for field, _, _ in sections)
-    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0] if has_keywords else []
+    interior = [m.start() for m in LANGUAGE_LABEL.finditer(body) if m.start() > 0] if has_keywords and any(
+        needle in body for needle in LANGUAGE_NEEDLES) else []
     if interior:
         last = interior[-1]
         for k, (field, _, head) in enumerate(sections):
