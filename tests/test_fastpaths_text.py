@@ -493,3 +493,34 @@ def test_scan_from_the_first_asking_trigger(text: str, multiline: bool) -> None:
         assert rt._scan(text, multiline, True, quick) == rt._scan(text, multiline, True)
     else:
         assert quick == rt._scan(text, multiline, True)
+
+
+# --- repair_text: regexes rewritten to be searched faster, against their first forms -------------
+
+LEGACY_PAIR_AS_WRITTEN_FIRST = re.compile(f"[{re.escape(rt.LATIN1_HIGH + rt.CP1252_HIGH)}]{{2}}")
+
+
+def _legacy_tokens_as_written_first(text: str) -> list[tuple[int, int]]:
+    tokens = []
+    pair = LEGACY_PAIR_AS_WRITTEN_FIRST.search(text)
+    while pair:
+        start = pair.start()
+        while start > 0 and text[start - 1] > " ":
+            start -= 1
+        space = rt.SPACE_OR_CONTROL.search(text, pair.end())
+        end = space.start() if space else len(text)
+        tokens.append((start, end))
+        pair = LEGACY_PAIR_AS_WRITTEN_FIRST.search(text, end)
+    return tokens
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(sorted(rt.LEGACY_HIGH))), max_size=24).map("".join))
+def test_legacy_tokens_as_written_first(text: str) -> None:
+    assert list(rt._legacy_tokens(text)) == _legacy_tokens_as_written_first(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, LONG_TEXT), st.booleans())
+def test_para_gap_as_written_first(text: str, multiline: bool) -> None:
+    assert rt.PARA_GAP.sub("\n\n", text) == re.sub(r"\n{3,}", "\n\n", text)
