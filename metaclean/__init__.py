@@ -9,7 +9,7 @@ The public API:
 """
 from __future__ import annotations
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 from metaclean.passes import PASSES  # noqa: E402
 from metaclean.pipeline import Result, clean_line, clean_record, clean_stream  # noqa: E402
