@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,12 +34,13 @@ def folder() -> Path | None:
 
 
 def stamp(*parts: object, files: tuple[Path, ...] = ()) -> str:
-    """Return a short name for what a table is made from: ``parts`` and each file's size and mtime.
+    """Return a short name for what a table is made from: ``parts``, each file's size and mtime, and
+    the Python version (whose ``marshal`` writes the file).
 
     >>> stamp("eld", 1) == stamp("eld", 1) != stamp("eld", 2)
     True
     """
-    seen = [repr(part) for part in parts]
+    seen = [repr(part) for part in (marshal.version, sys.version_info[:2], *parts)]  # marshal's format is Python's
     for path in files:
         info = path.stat()
         seen.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
