@@ -165,7 +165,7 @@ PAIRS = st.tuples(st.sampled_from(sorted(set("".join(rt.UTF8_LEADS.values())) | 
 @given(st.lists(st.one_of(st.sampled_from(PIECES), PAIRS), max_size=20).map("".join), st.booleans())
 def test_asking_triggers_ask_what_all_triggers_ask(text: str, multiline: bool) -> None:
     """With layout, _scan visits only the triggers that ask; without, all of them: the same steps."""
-    if len(rt._trigger().findall(text)) <= rt.MAX_TRIGGERS:
+    if len(rt.TRIGGER.findall(text)) <= rt.MAX_TRIGGERS:
         assert rt._scan(text, multiline, True) - {"whitespace"} == rt._scan(text, multiline, False)
 
 
@@ -294,7 +294,7 @@ MANY_TRIGGERS = st.tuples(
 @given(MANY_TRIGGERS, st.booleans())
 def test_past_max_triggers_unasked_fixes_change_nothing(text: str, multiline: bool) -> None:
     """A Greek or Cyrillic abstract holds more than MAX_TRIGGERS triggers: only asking ones decide."""
-    assert len(rt._trigger().findall(text)) > rt.MAX_TRIGGERS
+    assert len(rt.TRIGGER.findall(text)) > rt.MAX_TRIGGERS
     scanned = rt.repair_string(text, multiline=multiline)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rt, "_scan", _all_steps)
@@ -313,7 +313,7 @@ ASCII_TEXT = st.one_of(
 def test_ascii_triggers_are_the_tag_the_ampersand_and_the_controls() -> None:
     """_ascii_asks' premise: in ASCII text a trigger asks only as "<", "&" (before an entity) or a control but "\\n"."""
     controls = {chr(c) for c in [*range(0x20), 0x7F]} - {"\n"}
-    assert {c for c in map(chr, range(0x80)) if rt._trigger().match(c)} == controls | {"<", "&"}
+    assert {c for c in map(chr, range(0x80)) if rt.TRIGGER.match(c)} == controls | {"<", "&"}
     assert all(rt.ASKING_TRIGGER.match(c + "x") for c in controls | {"<"})
     assert not any(rt.ASKING_TRIGGER.match(c + d) for c in map(chr, range(0x80)) for d in "x &?\ufffd\u00a9\u00a0"
                    if c not in controls | {"<", "&"})

@@ -42,6 +42,7 @@ from ftfy.chardata import C1_CONTROL_RE, CHARMAP_ENCODINGS
 from ftfy.fixes import remove_terminal_escapes
 
 from metaclean.record import Record, Witness, add_warning
+from metaclean.script import lazy_patterns
 
 PASS_NAME = "repair_text"
 MAX_ROUNDS = 4  # the whole chain is re-run until nothing changes, so repairing twice is a no-op
@@ -186,16 +187,14 @@ def _tag_kind(text: str) -> str:
 
 # --- CJK tables: a few thousand two-byte decodes (~15 ms), the common sets built on first use ---
 
-# The wide CJK classes below cost ~1-2 ms each to compile (the regex compiler marks every character
-# of a range, twice): only CJK candidates need them, so each is compiled on first use.
-@lru_cache(maxsize=None)
-def _cjk_char() -> re.Pattern[str]:
-    return re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-@lru_cache(maxsize=None)
-def _cjk_pair() -> re.Pattern[str]:
-    return re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}")
+# The wide classes of PATTERNS (here and below) cost ~1-3 ms each to compile (the regex compiler
+# marks every character of a range, twice), and only some texts need them: each is compiled on
+# first use (``_compiled(name)``; ``repair_text.CJK_CHAR`` still gives the pattern).
+PATTERNS: dict[str, str] = {
+    "CJK_CHAR": r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]",
+    "CJK_PAIR": r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{2}",
+}
+_compiled, __getattr__ = lazy_patterns(PATTERNS, __name__)
 
 
 def _two_byte_table(encoding: str, leads: range, trails: tuple[int, ...]) -> frozenset[str]:
@@ -248,7 +247,7 @@ def common_cjk(script: str) -> frozenset[str]:
 
 def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
     """Return (share of the CJK characters of ``text`` that are in ``common``, how many there are)."""
-    chars = _cjk_char().findall(text)
+    chars = _compiled("CJK_CHAR").findall(text)
     if not chars:
         return 0.0, 0
     return sum(map(common.__contains__, chars)) / len(chars), len(chars)
@@ -257,7 +256,7 @@ def _common_share(text: str, common: frozenset[str]) -> tuple[float, int]:
 def _plausible_cjk(fixed: str, common: frozenset[str]) -> bool:
     """Is ``fixed`` made of common characters of its script (allowing 1 in 10 rare ones)?"""
     share, count = _common_share(fixed, common)
-    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and _cjk_pair().search(fixed) is not None
+    return count >= 2 and share >= (1.0 if count < 10 else 0.9) and _compiled("CJK_PAIR").search(fixed) is not None
 
 
 # --- 3. legacy CJK encodings read as Latin-1 / Windows-1252 ----------------------------------
@@ -275,11 +274,9 @@ LEGACY_CODECS = (("gbk", "gb18030"), ("big5", "cp950"), ("shift-jis", "cp932"))
 ASCII_TRAIL_SCRIPTS = frozenset({"big5", "shift-jis"})
 
 
-@lru_cache(maxsize=None)
-def _glued_to_latin() -> re.Pattern[str]:
-    return re.compile(
-        r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
-    )
+PATTERNS["GLUED_TO_LATIN"] = (
+    r"[A-Za-z][\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff][A-Za-z]"
+)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -290,14 +287,10 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
-def _hangul_text() -> re.Pattern[str]:
-    return re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
+PATTERNS["HANGUL_TEXT"] = r"[\x00-\x7f\uac00-\ud7a3]*"
 
 
-@lru_cache(maxsize=None)
-def _hangul_pair() -> re.Pattern[str]:
-    return re.compile(r"[\uac00-\ud7a3]{2}")
+PATTERNS["HANGUL_PAIR"] = r"[\uac00-\ud7a3]{2}"
 
 
 AMBIGUOUS = "GBK or EUC-KR (Korean) bytes read as Latin-1, not repaired: either reading is plausible"
@@ -327,7 +320,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
         except UnicodeDecodeError:
             continue
         common = common_cjk(script)
-        if script in ASCII_TRAIL_SCRIPTS and _glued_to_latin().search(fixed):
+        if script in ASCII_TRAIL_SCRIPTS and _compiled("GLUED_TO_LATIN").search(fixed):
             continue
         if _plausible_cjk(fixed, common):
             share = _common_share(fixed, common)[0]
@@ -336,7 +329,7 @@ def _legacy_reading(token: str) -> tuple[str | None, str]:
     if best is None:
         return None, ""
     korean = raw.decode("euc_kr", "replace")
-    if _hangul_text().fullmatch(korean) and _hangul_pair().search(korean):
+    if _compiled("HANGUL_TEXT").fullmatch(korean) and _compiled("HANGUL_PAIR").search(korean):
         return None, AMBIGUOUS
     return best[1], best[2]
 
@@ -688,9 +681,7 @@ UTF8_AS_CJK_SET = frozenset().union(*(
 ))
 
 
-@lru_cache(maxsize=None)
-def _utf8_as_cjk_char() -> re.Pattern[str]:  # ~3 ms to compile: on first use
-    return re.compile(f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]")
+PATTERNS["UTF8_AS_CJK_CHAR"] = f"[{_char_class(''.join(UTF8_AS_CJK_SET))}]"  # ~3 ms to compile: on first use
 
 
 def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
@@ -704,7 +695,7 @@ def fix_utf8_as_cjk(text: str) -> tuple[str, tuple[str, ...]]:
     >>> fix_utf8_as_cjk("伊朗在阿塞拜疆的“圣战外交”")[1]
     ()
     """
-    if not _utf8_as_cjk_char().search(text):
+    if not _compiled("UTF8_AS_CJK_CHAR").search(text):
         return text, ()
     fixes: list[str] = []
     everyday = common_cjk("any")
@@ -839,9 +830,7 @@ PAIR_FIRSTS = frozenset("&") | LEGACY_HIGH | set("".join(UTF8_LEADS.values()))
 TRIGGER_CHARS = _char_class("".join(ASKING_ALONE | PAIR_FIRSTS))
 
 
-@lru_cache(maxsize=None)
-def _trigger() -> re.Pattern[str]:  # only texts scanned without layout use it: compiled on first use
-    return re.compile(f"[{TRIGGER_CHARS}]")
+PATTERNS["TRIGGER"] = f"[{TRIGGER_CHARS}]"  # only texts scanned without layout use it: compiled on first use
 
 
 MAX_TRIGGERS = 64  # past this (Cyrillic, Greek: every letter), each fix's own test is cheaper
@@ -908,7 +897,8 @@ def _scan(text: str, multiline: bool, layout: bool, start: int = 0) -> frozenset
     # Past the cutoff ALL_STEPS runs every fix, and those that nothing asked for find nothing to
     # do: so only the triggers that ask are visited -- except without layout, where ALL_STEPS
     # would also fold whitespace: there every trigger still counts.
-    for count, hit in enumerate(ASKING_TRIGGER.finditer(text, start) if layout else _trigger().finditer(text)):
+    hits = ASKING_TRIGGER.finditer(text, start) if layout else _compiled("TRIGGER").finditer(text)
+    for count, hit in enumerate(hits):
         if count == MAX_TRIGGERS:
             return ALL_STEPS
         char, at = hit.group(), hit.start()
