@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
 from metaclean.record import Record
+from metaclean.script import lazy_patterns
 
 FIELDS = ("title", "abstract", "keywords", "disclosure", "notes", "author_notes")
 
@@ -34,23 +34,15 @@ CJK_CLOSE = "”’》）」』】〉、。，；：？！"
 CJK_OPEN = "“‘《（「『【〈"
 
 
-class CjkPatterns(NamedTuple):
-    """The patterns with the CJK class in them."""
-
-    char: re.Pattern[str]  # one CJK character
-    url: re.Pattern[str]  # a URL, up to the CJK text after it
-    digits_before: re.Pattern[str]  # a number on a CJK unit (``2021年``)
-
-
-@lru_cache(maxsize=1)
-def cjk_patterns() -> CjkPatterns:
-    """Compile the CJK patterns on first use: the class's ~40,000 characters cost ~7 ms to compile,
-    at every start-up, and only machine translations need them."""
-    return CjkPatterns(
-        char=re.compile(f"[{CJK}]"),
-        url=re.compile(r"https?://[^\s，。；：“”‘’（）《》「」\u3000-\u303f" + CJK + r"'\"<>]+"),
-        digits_before=re.compile(f"\\d+(?=[{CJK}{CJK_CLOSE}])"),
-    )
+# The patterns with the CJK class in them, compiled on first use (``_compiled``): the class's
+# ~40,000 characters cost ~7 ms to compile, at every start-up, and only machine translations need them.
+PATTERNS = {
+    "CJK_CHAR": f"[{CJK}]",  # one CJK character
+    # a URL, up to the CJK text after it
+    "URL": r"https?://[^\s，。；：“”‘’（）《》「」\u3000-\u303f" + CJK + r"'\"<>]+",
+    "DIGITS_BEFORE_CJK": f"\\d+(?=[{CJK}{CJK_CLOSE}])",  # a number on a CJK unit (``2021年``)
+}
+_compiled, __getattr__ = lazy_patterns(PATTERNS, __name__)
 
 
 URL_TAIL = ".,;:)’”'"
@@ -122,7 +114,7 @@ def _skeleton(text: str) -> str:
 
 def _mask_urls(text: str) -> str:
     """Return ``text`` with URLs blanked by NULs (same length), so that word runs never enter them."""
-    return cjk_patterns().url.sub(lambda m: "\0" * len(m.group()), text)
+    return _compiled("URL").sub(lambda m: "\0" * len(m.group()), text)
 
 
 def _runs(text: str) -> list[list[Span]]:
@@ -165,7 +157,7 @@ def _latin_runs(text: str) -> list[Span]:
 def _anchors(t_text: str, s_text: str, t_runs: list[Span], extra: list[Anchor]) -> list[Anchor]:
     """Return the spans both texts share exactly once, in an order both texts agree on."""
     found = list(extra)
-    spans = t_runs + [Span(m.start(), m.end(), m.group()) for m in cjk_patterns().url.finditer(t_text)]
+    spans = t_runs + [Span(m.start(), m.end(), m.group()) for m in _compiled("URL").finditer(t_text)]
     for span in spans:
         if len(span.text) >= 6 and t_text.count(span.text) == 1 and s_text.count(span.text) == 1:
             s_start = s_text.index(span.text)
@@ -277,7 +269,7 @@ def _latin_repairs(t_text: str, s_text: str, extra: list[Anchor], where: str) ->
     Only in a translation in a CJK script, where a Latin run is a copy of the source; in a
     Latin-script translation every sentence would be a "run" that the source does not contain.
     """
-    if not cjk_patterns().char.search(t_text):
+    if not _compiled("CJK_CHAR").search(t_text):
         return []
     runs = [r for r in _latin_runs(t_text) if r.text.count(" ") < MAX_RUN_WORDS]
     anchors = _anchors(t_text, s_text, runs, extra)
@@ -299,7 +291,7 @@ def _latin_repairs(t_text: str, s_text: str, extra: list[Anchor], where: str) ->
 
 def _url_repairs(t_text: str, s_text: str, where: str) -> list[Repair]:
     """Split a footnote number off a URL where the source shows the URL ends before it."""
-    url_pattern = cjk_patterns().url
+    url_pattern = _compiled("URL")
     s_urls = {m.group().rstrip(URL_TAIL) for m in url_pattern.finditer(s_text)}
     repairs = []
     for m in url_pattern.finditer(t_text):
@@ -334,7 +326,7 @@ def _cjk_left(text: str, i: int) -> bool:
     if i < 0:
         return False
     ch = text[i]
-    cjk_char = cjk_patterns().char
+    cjk_char = _compiled("CJK_CHAR")
     if cjk_char.match(ch) or ch in CJK_CLOSE:
         return ch not in "”’" or (i > 0 and bool(cjk_char.match(text[i - 1])))
     return False
@@ -345,10 +337,10 @@ def _cjk_right(text: str, j: int) -> bool:
     if j >= len(text):
         return False
     ch = text[j]
-    patterns = cjk_patterns()
-    if patterns.char.match(ch) or ch in CJK_OPEN:
-        return ch not in "“‘" or (j + 1 < len(text) and bool(patterns.char.match(text[j + 1])))
-    return bool(patterns.digits_before.match(text, j))
+    cjk_char = _compiled("CJK_CHAR")
+    if cjk_char.match(ch) or ch in CJK_OPEN:
+        return ch not in "“‘" or (j + 1 < len(text) and bool(cjk_char.match(text[j + 1])))
+    return bool(_compiled("DIGITS_BEFORE_CJK").match(text, j))
 
 
 def fullwidth_punctuation(text: str) -> tuple[str, int]:
@@ -362,7 +354,7 @@ def fullwidth_punctuation(text: str) -> tuple[str, int]:
     def paren(m: re.Match) -> str:
         nonlocal count
         inner = m.group(1)
-        if cjk_patterns().char.search(inner) and not HAS_LETTER.search(inner):
+        if _compiled("CJK_CHAR").search(inner) and not HAS_LETTER.search(inner):
             count += 1
             return f"（{inner}）"
         return m.group()
